@@ -1,0 +1,52 @@
+/**
+ * @module
+ * createApp: the whole HTTP surface as one OpenAPIHono app, a pure function of its services. Web-standard
+ * only (no node:http, no process.env), so it runs unchanged on Node and Deno and in tests through
+ * `app.request()`.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from './cors.ts';
+import { onError, validationHook } from './errors.ts';
+import { methodNotAllowed } from './method-not-allowed.ts';
+import { registerSecuritySchemes } from './openapi.ts';
+import { canonicalPath } from './paths.ts';
+import { authRoutes } from './routes/auth/index.ts';
+import { mountDocs } from './routes/docs/index.ts';
+import { healthRoutes } from './routes/health/index.ts';
+import { pageRoutes } from './routes/pages/index.ts';
+import { testAuthRoutes } from './routes/test-auth/index.ts';
+import type { AppEnv, Services } from './services.ts';
+
+/** Builds the app for the given services. */
+export function createApp(services: Services) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, getPath: canonicalPath });
+
+  if (services.config.LOG_REQUESTS) {
+    app.use(async (c, next) => {
+      const start = performance.now();
+      await next();
+      services.log({
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - start) * 10) / 10,
+        user: c.get('user')?.id,
+      });
+    });
+  }
+  app.use(cors(services.config.CORS_ALLOWED_ORIGINS));
+
+  app.route('/', authRoutes(services));
+  app.route('/', testAuthRoutes(services));
+  app.route('/', healthRoutes(services));
+  mountDocs(app);
+  app.route('/', pageRoutes(services));
+
+  registerSecuritySchemes(app);
+  app.notFound(methodNotAllowed(app as never));
+  app.onError(onError(services.log));
+  return app;
+}
+
+/** The app type, for typed clients and tests. */
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,194 @@
+/**
+ * @module
+ * Token rows: issue, look up by key, renew (sliding expiry), revoke, purge. The key is returned once by
+ * {@link issueToken} and never stored: rows hold its SHA-256 digest and a short display prefix.
+ *
+ * Expiry: `expires_at = min(last use + TOKEN_TTL, created + TOKEN_MAX_TTL)`, either term dropped when its
+ * setting is 0 (both 0: never expires). Renewal is written at most once per TOKEN_REFRESH_INTERVAL, so a
+ * busy token costs one indexed read per request and an occasional write.
+ */
+import { and, asc, desc, eq, lt, ne, sql } from 'drizzle-orm';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/open.ts';
+import { type Token, tokens, users } from '../db/schema.ts';
+import { digestKey, displayPrefix, makeKey, newTokenId } from './tokens.ts';
+
+/** The expiry settings a store needs (a slice of Config). */
+export type ExpiryPolicy = Pick<
+  Config,
+  'TOKEN_TTL' | 'TOKEN_MAX_TTL' | 'TOKEN_REFRESH_INTERVAL' | 'TOKEN_LIMIT_PER_USER' | 'TOKEN_LIMIT_POLICY'
+>;
+
+/** The user fields the auth layer carries on the request. */
+export interface AuthUser {
+  id: number;
+  username: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  isActive: boolean;
+  isStaff: boolean;
+  isSuperuser: boolean;
+}
+
+/** A token row joined with its user, as the authentication middleware sees it. */
+export interface TokenWithUser {
+  token: Pick<Token, 'id' | 'createdAt' | 'expiresAt' | 'lastUsedAt'>;
+  user: AuthUser;
+}
+
+/** Thrown by {@link issueToken} when the per-user limit is reached under the `reject` policy. */
+export class TokenLimitError extends Error {
+  override name = 'TokenLimitError';
+}
+
+const userColumns = {
+  id: users.id,
+  username: users.username,
+  email: users.email,
+  firstName: users.firstName,
+  lastName: users.lastName,
+  isActive: users.isActive,
+  isStaff: users.isStaff,
+  isSuperuser: users.isSuperuser,
+};
+
+/** When a token used (or created) at `usedAt` expires under `policy`; null when it never does. */
+export function expiryFor(createdAt: Date, usedAt: Date, policy: ExpiryPolicy): Date | null {
+  const idle = policy.TOKEN_TTL > 0 ? usedAt.getTime() + policy.TOKEN_TTL * 1000 : Number.POSITIVE_INFINITY;
+  const absolute =
+    policy.TOKEN_MAX_TTL > 0 ? createdAt.getTime() + policy.TOKEN_MAX_TTL * 1000 : Number.POSITIVE_INFINITY;
+  const at = Math.min(idle, absolute);
+  return Number.isFinite(at) ? new Date(at) : null;
+}
+
+/** Token data access bound to one database and expiry policy. */
+export class TokenStore {
+  readonly #db: Database;
+  readonly #policy: ExpiryPolicy;
+  readonly #byDigest;
+
+  constructor(db: Database, policy: ExpiryPolicy) {
+    this.#db = db;
+    this.#policy = policy;
+    this.#byDigest = db
+      .select({
+        token: {
+          id: tokens.id,
+          createdAt: tokens.createdAt,
+          expiresAt: tokens.expiresAt,
+          lastUsedAt: tokens.lastUsedAt,
+        },
+        user: userColumns,
+      })
+      .from(tokens)
+      .innerJoin(users, eq(users.id, tokens.userId))
+      .where(eq(tokens.digest, sql.placeholder('digest')))
+      .limit(1)
+      .prepare('latchkey_token_by_digest');
+  }
+
+  /** Creates a token for a user and returns the key (shown once) with its row. */
+  async issue(userId: number, label: string, now = new Date()): Promise<{ key: string; token: Token }> {
+    const limit = this.#policy.TOKEN_LIMIT_PER_USER;
+    return this.#db.transaction(async (tx) => {
+      if (limit > 0) {
+        // Serialise concurrent logins of one user so the limit cannot be overrun.
+        await tx.execute(sql`select id from ${users} where ${users.id} = ${userId} for update`);
+        await tx.delete(tokens).where(and(eq(tokens.userId, userId), lt(tokens.expiresAt, now)));
+        const live = await tx
+          .select({ id: tokens.id })
+          .from(tokens)
+          .where(eq(tokens.userId, userId))
+          .orderBy(asc(sql`coalesce(${tokens.lastUsedAt}, ${tokens.createdAt})`));
+        if (live.length >= limit) {
+          if (this.#policy.TOKEN_LIMIT_POLICY === 'reject') {
+            throw new TokenLimitError('Maximum amount of tokens allowed per user exceeded.');
+          }
+          for (const old of live.slice(0, live.length - limit + 1)) {
+            await tx.delete(tokens).where(eq(tokens.id, old.id));
+          }
+        }
+      }
+      const key = makeKey();
+      const [token] = await tx
+        .insert(tokens)
+        .values({
+          id: newTokenId(),
+          userId,
+          digest: digestKey(key),
+          prefix: displayPrefix(key),
+          label: label.slice(0, 200),
+          createdAt: now,
+          expiresAt: expiryFor(now, now, this.#policy),
+        })
+        .returning();
+      return { key, token: token as Token };
+    });
+  }
+
+  /** Finds a token by its key (any state); undefined when no row has that digest. */
+  async find(key: string): Promise<TokenWithUser | undefined> {
+    const rows = await this.#byDigest.execute({ digest: digestKey(key) });
+    return rows[0];
+  }
+
+  /** Whether a found token is past its expiry at `now`. */
+  isExpired(token: TokenWithUser['token'], now = new Date()): boolean {
+    return token.expiresAt !== null && token.expiresAt.getTime() <= now.getTime();
+  }
+
+  /** Records a use: renews the sliding expiry and last-used time, at most once per refresh interval. */
+  async touch(token: TokenWithUser['token'], now = new Date()): Promise<void> {
+    const last = token.lastUsedAt?.getTime() ?? 0;
+    if (now.getTime() - last < this.#policy.TOKEN_REFRESH_INTERVAL * 1000) return;
+    await this.#db
+      .update(tokens)
+      .set({ lastUsedAt: now, expiresAt: expiryFor(token.createdAt, now, this.#policy) })
+      .where(eq(tokens.id, token.id));
+  }
+
+  /** Revokes one token; with `userId`, only if it belongs to that user. Returns whether a row went. */
+  async revoke(id: string, userId?: number): Promise<boolean> {
+    const where =
+      userId === undefined ? eq(tokens.id, id) : and(eq(tokens.id, id), eq(tokens.userId, userId));
+    const gone = await this.#db.delete(tokens).where(where).returning({ id: tokens.id });
+    return gone.length > 0;
+  }
+
+  /** Revokes every token of a user, optionally keeping one. Returns how many went. */
+  async revokeAll(userId: number, exceptId?: string): Promise<number> {
+    const where =
+      exceptId === undefined
+        ? eq(tokens.userId, userId)
+        : and(eq(tokens.userId, userId), ne(tokens.id, exceptId));
+    const gone = await this.#db.delete(tokens).where(where).returning({ id: tokens.id });
+    return gone.length;
+  }
+
+  /** A user's tokens, newest first (or every token when `userId` is undefined). */
+  list(userId?: number, page?: { limit: number; offset: number }) {
+    const query = this.#db
+      .select({
+        id: tokens.id,
+        userId: tokens.userId,
+        username: users.username,
+        prefix: tokens.prefix,
+        label: tokens.label,
+        createdAt: tokens.createdAt,
+        lastUsedAt: tokens.lastUsedAt,
+        expiresAt: tokens.expiresAt,
+      })
+      .from(tokens)
+      .innerJoin(users, eq(users.id, tokens.userId))
+      .where(userId === undefined ? undefined : eq(tokens.userId, userId))
+      .orderBy(desc(tokens.createdAt), asc(tokens.id));
+    return page ? query.limit(page.limit).offset(page.offset) : query;
+  }
+
+  /** Deletes expired tokens; returns how many. */
+  async purgeExpired(now = new Date()): Promise<number> {
+    const gone = await this.#db.delete(tokens).where(lt(tokens.expiresAt, now)).returning({ id: tokens.id });
+    return gone.length;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * @module
+ * What both entries (Node, Deno) do before serving: open and migrate the database, build the app, and
+ * on a fresh embedded database create the `demo` user with a random password, printed once.
+ */
+import { count } from 'drizzle-orm';
+import { createApp } from './app.ts';
+import { randomBase62 } from './auth/tokens.ts';
+import type { Config } from './config.ts';
+import { openDatabase } from './db/open.ts';
+import { users } from './db/schema.ts';
+import { createServices, type Logger } from './services.ts';
+
+/** A JSON-lines logger on stdout. */
+export const jsonLogger: Logger = (line) => {
+  console.log(JSON.stringify({ time: new Date().toISOString(), ...line }));
+};
+
+/** Opens everything the server needs; `close` releases it. */
+export async function bootstrap(config: Config, holder: string, log: Logger = jsonLogger) {
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.LATCHKEY_DATA_DIR,
+    holder,
+  });
+  const services = createServices(config, database.db, log);
+  let demo: { username: string; password: string } | undefined;
+  if (database.driver === 'pglite' && config.DEMO_USER) {
+    const [row] = await database.db.select({ n: count() }).from(users);
+    if (row?.n === 0) {
+      demo = { username: 'demo', password: randomBase62(16) };
+      await services.users.create({ ...demo, isStaff: true });
+    }
+  }
+  return { app: createApp(services), services, database, demo };
+}
+
+/** The start-up banner: where to go, and the demo credentials when they were just created. */
+export function banner(config: Config, port: number, demo?: { username: string; password: string }): string {
+  const base = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  const lines = [
+    `Latchkey listening on ${base}/ (database: ${config.DATABASE_URL ? 'PostgreSQL' : `PGlite in ${config.LATCHKEY_DATA_DIR}`})`,
+    `  demo page: ${base}/`,
+    `  API docs:  ${base}/docs`,
+    `  contract:  ${base}/openapi.yaml`,
+  ];
+  if (demo) {
+    lines.push(
+      '',
+      `Created the demo user on this fresh database (shown once, not stored in clear):`,
+      `  username: ${demo.username}`,
+      `  password: ${demo.password}`,
+      `  try: curl -X POST -d 'username=${demo.username}&password=${demo.password}' ${base}/rest-auth/login/`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,58 @@
+/**
+ * @module
+ * An exclusive lock on the PGlite data directory. PGlite belongs to one process at a time; a second
+ * opener (say `manage createuser` while `npm start` runs) must get a clear error naming the holder,
+ * never a damaged database. The lock is a file created with O_EXCL holding the owner's PID; a lock
+ * whose process is gone is stale and taken over.
+ */
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Thrown when another live process holds the data directory. */
+export class DataDirLockedError extends Error {
+  override name = 'DataDirLockedError';
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Takes the lock on `dir` for this process; returns the function that releases it. */
+export function lockDataDir(dir: string, holder: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'latchkey.lock');
+  const mine = JSON.stringify({ pid: process.pid, holder, since: new Date().toISOString() });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, mine, { flag: 'wx' });
+      return () => {
+        try {
+          if (readFileSync(file, 'utf8') === mine) unlinkSync(file);
+        } catch {
+          // already gone: nothing to release
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let owner: { pid?: number; holder?: string; since?: string } = {};
+      try {
+        owner = JSON.parse(readFileSync(file, 'utf8'));
+      } catch {
+        // unreadable lock: treat as stale
+      }
+      if (owner.pid && owner.pid !== process.pid && alive(owner.pid)) {
+        throw new DataDirLockedError(
+          `the data directory ${dir} is in use by process ${owner.pid} (${owner.holder ?? 'unknown'}, since ${owner.since ?? '?'}); ` +
+            'stop it first, or set DATABASE_URL to share a PostgreSQL server between processes',
+        );
+      }
+      unlinkSync(file);
+    }
+  }
+  throw new DataDirLockedError(`could not lock the data directory ${dir}`);
+}

@@ -1,0 +1,90 @@
+/**
+ * @module
+ * Opens the database behind one Drizzle type: postgres.js when a URL is given, file-backed PGlite
+ * otherwise. Migrations are applied here, under an advisory lock on PostgreSQL so several instances
+ * starting together do not race.
+ */
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { lockDataDir } from './lock.ts';
+import * as schema from './schema.ts';
+
+/** The Drizzle database both drivers provide. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** An open database: the Drizzle handle, which driver, and how to close it. */
+export interface OpenDatabase {
+  db: Database;
+  driver: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+/** Where the drizzle-kit SQL lives, resolved from this file so any working directory works. */
+export const migrationsFolder = new URL('./migrations', import.meta.url).pathname;
+
+/** Options for {@link openDatabase}. */
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  /** Who holds the PGlite lock, shown to a second opener. */
+  holder?: string;
+  /** postgres.js pool size. */
+  maxConnections?: number;
+  migrate?: boolean;
+}
+
+const MIGRATION_LOCK = 7_441_523_001;
+
+/** Opens (and by default migrates) the database chosen by the options. */
+export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> {
+  const migrate = options.migrate ?? true;
+  if (options.databaseUrl) {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const client = postgres(options.databaseUrl, {
+      max: options.maxConnections ?? 10,
+      onnotice: () => {},
+      connection: { application_name: options.holder ?? 'latchkey' },
+    });
+    const db = drizzle(client, { schema }) as unknown as Database;
+    if (migrate) {
+      const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
+      // A session-level lock on a reserved connection serialises concurrent start-ups.
+      const reserved = await client.reserve();
+      try {
+        await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        await run(drizzle(client, { schema }), { migrationsFolder });
+      } finally {
+        await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+        reserved.release();
+      }
+    }
+    return { db, driver: 'postgres', close: () => client.end({ timeout: 5 }) };
+  }
+
+  const dataDir = options.dataDir ?? './data';
+  const release = lockDataDir(dataDir, options.holder ?? 'latchkey');
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { drizzle } = await import('drizzle-orm/pglite');
+    const client = await PGlite.create(dataDir.startsWith('memory://') ? dataDir : `${dataDir}/pgdata`);
+    const db = drizzle(client, { schema }) as unknown as Database;
+    if (migrate) {
+      const { migrate: run } = await import('drizzle-orm/pglite/migrator');
+      await run(drizzle(client, { schema }), { migrationsFolder });
+    }
+    return {
+      db,
+      driver: 'pglite',
+      close: async () => {
+        try {
+          await client.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}

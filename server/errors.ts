@@ -1,0 +1,128 @@
+/**
+ * @module
+ * Every error response in Django REST Framework's shape: `{"detail": "..."}` for request-level errors,
+ * `{"<field>": ["..."]}` / `{"non_field_errors": ["..."]}` for validation errors. Handlers throw
+ * {@link ApiError}; `onError` renders it, and turns framework errors (malformed bodies, body limits)
+ * into the same shape, so no input ever produces a 500 with a stack trace.
+ */
+import { z } from '@hono/zod-openapi';
+import type { Context, ErrorHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodError } from 'zod';
+
+/** DRF's exact messages, shared by middleware, handlers and tests. */
+export const MESSAGES = {
+  notAuthenticated: 'Authentication credentials were not provided.',
+  noCredentials: 'Invalid token header. No credentials provided.',
+  spaces: 'Invalid token header. Token string should not contain spaces.',
+  invalidCharacters: 'Invalid token header. Token string should not contain invalid characters.',
+  invalidToken: 'Invalid token.',
+  inactive: 'User inactive or deleted.',
+  permissionDenied: 'You do not have permission to perform this action.',
+  badCredentials: 'Unable to log in with provided credentials.',
+  required: 'This field is required.',
+  blank: 'This field may not be blank.',
+  notFound: 'Not found.',
+  loggedOut: 'Successfully logged out.',
+  tooLarge: 'Request body is too large.',
+} as const;
+
+type Body = Record<string, unknown>;
+
+/** An error response with a DRF body; thrown anywhere below a route, rendered by {@link onError}. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly body: Body,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(typeof body.detail === 'string' ? body.detail : `HTTP ${status}`);
+  }
+
+  /** A `{"detail": message}` error. */
+  static detail(status: ContentfulStatusCode, message: string, headers?: Record<string, string>): ApiError {
+    return new ApiError(status, { detail: message }, headers);
+  }
+
+  /** 401 with `WWW-Authenticate: Token`, as DRF's TokenAuthentication answers. */
+  static unauthorized(message: string): ApiError {
+    return ApiError.detail(401, message, { 'WWW-Authenticate': 'Token' });
+  }
+
+  /** 400 with DRF validation errors (`{"field": ["..."]}`). */
+  static validation(errors: Record<string, string[]>): ApiError {
+    return new ApiError(400, errors);
+  }
+}
+
+/**
+ * Maps zod issues to DRF's `{"field": ["message"]}` (path-less issues become `non_field_errors`).
+ * `input` is the validated value: zod 4 does not report inputs, and DRF tells a missing field
+ * ("This field is required.") from a wrong one.
+ */
+export function validationErrors(error: ZodError, input: unknown): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const record = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : undefined;
+  for (const issue of error.issues) {
+    const field = issue.path.length ? String(issue.path[0]) : 'non_field_errors';
+    const message =
+      issue.path.length === 0 && issue.code === 'invalid_type'
+        ? `Invalid data. Expected a dictionary, but got ${describe(input)}.`
+        : issue.code === 'invalid_type' && record?.[field] === undefined
+          ? MESSAGES.required
+          : issue.message;
+    out[field] = [...(out[field] ?? []), message];
+  }
+  return out;
+}
+
+/** DRF's (Python's) name for the type of a JSON value, for "Expected a dictionary, but got ...". */
+export function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'list';
+  if (value === null) return 'null';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (typeof value === 'boolean') return 'bool';
+  return typeof value === 'string' ? 'str' : typeof value;
+}
+
+/** The zod-openapi default hook: a failed request validation becomes a DRF 400. */
+export function validationHook(
+  result: { success: boolean; error?: ZodError; data?: unknown },
+  _c: Context,
+): undefined {
+  // @hono/zod-validator passes the raw input as `data` on failure too (not in its types).
+  if (!result.success && result.error) throw ApiError.validation(validationErrors(result.error, result.data));
+  return undefined;
+}
+
+/** Renders any thrown error as a DRF response; unexpected errors are logged and answered with a plain 500. */
+export function onError(log: (line: Record<string, unknown>) => void): ErrorHandler {
+  return (err, c) => {
+    if (err instanceof ApiError) {
+      for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+      return c.json(err.body, err.status);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status as ContentfulStatusCode;
+      if (status === 413) return c.json({ detail: MESSAGES.tooLarge }, 413);
+      if (status === 415) {
+        const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim() ?? '';
+        return c.json({ detail: `Unsupported media type "${type}" in request.` }, 415);
+      }
+      return c.json({ detail: err.message || 'Bad request.' }, status);
+    }
+    log({ level: 'error', msg: 'unhandled error', path: c.req.path, error: String(err) });
+    return c.json({ detail: 'A server error occurred.' }, 500);
+  };
+}
+
+/** `{"detail": "..."}`, for the contract. */
+export const DetailSchema = z
+  .object({ detail: z.string() })
+  .openapi('Detail', { example: { detail: MESSAGES.invalidToken } });
+
+/** `{"field": ["..."], "non_field_errors": ["..."]}`, for the contract. */
+export const ValidationErrorSchema = z
+  .record(z.string(), z.array(z.string()))
+  .openapi('ValidationError', { example: { non_field_errors: [MESSAGES.badCredentials] } });

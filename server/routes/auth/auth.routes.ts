@@ -1,0 +1,98 @@
+/**
+ * @module
+ * Contracts of the dj-rest-auth compatible login and logout operations.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { DetailSchema, MESSAGES, ValidationErrorSchema } from '../../errors.ts';
+import { errorResponses, jsonResponse, UserSchema } from '../schemas.ts';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Login credentials. `username` or `email` identifies the user (dj-rest-auth accepts either). */
+export const LoginBody = z
+  .object({
+    username: z.string({ error: 'Not a valid string.' }).max(150).optional().openapi({ example: 'demo' }),
+    email: z
+      .string({ error: 'Not a valid string.' })
+      .optional()
+      .refine((v) => !v || EMAIL.test(v), 'Enter a valid email address.')
+      .openapi({ description: 'Alternative to username' }),
+    password: z
+      .string({ error: 'Not a valid string.' })
+      .min(1, MESSAGES.blank)
+      .max(4096, 'Ensure this field has no more than 4096 characters.')
+      .openapi({ example: 'correct horse battery staple' }),
+    label: z
+      .string({ error: 'Not a valid string.' })
+      .max(200, 'Ensure this field has no more than 200 characters.')
+      .optional()
+      .openapi({ description: 'Names this token (device); defaults to one derived from the User-Agent' }),
+  })
+  .openapi('LoginRequest');
+
+export const LoginResponse = z
+  .object({
+    key: z
+      .string()
+      .openapi({ description: 'The token key, shown only here. Send it as `Authorization: Token <key>`.' }),
+    expiry: z
+      .string()
+      .datetime()
+      .nullable()
+      .openapi({ description: 'When the token expires unless used; null: never' }),
+    user: UserSchema,
+  })
+  .openapi('LoginResponse', {
+    example: {
+      key: 'lk_4Vq8yTzR2mXo0bN7cLk5HsPe9uWd1FaGj3Q0aZb',
+      expiry: '2026-11-30T03:00:00.000Z',
+      user: { id: 1, username: 'demo', email: '', first_name: '', last_name: '' },
+    },
+  });
+
+const loginContent = {
+  'application/json': { schema: LoginBody },
+  'application/x-www-form-urlencoded': { schema: LoginBody },
+  'multipart/form-data': { schema: LoginBody },
+};
+
+export const login = createRoute({
+  method: 'post',
+  path: '/rest-auth/login/',
+  operationId: 'login',
+  tags: ['auth'],
+  summary: 'Log in and get a new token',
+  description:
+    'Checks the credentials and issues a new token for this client. JSON, form-encoded and multipart bodies are accepted, as by DRF. Any Authorization header is ignored.',
+  security: [],
+  request: { body: { content: loginContent } },
+  responses: {
+    200: jsonResponse(LoginResponse, 'Logged in: the new token (shown once) and the user'),
+    400: jsonResponse(ValidationErrorSchema, 'Bad credentials, inactive user, or invalid fields', {
+      non_field_errors: [MESSAGES.badCredentials],
+    }),
+    ...errorResponses(403, 405, 413, 415, 429),
+  },
+});
+
+const loggedOut = jsonResponse(DetailSchema, 'The token is revoked', { detail: MESSAGES.loggedOut });
+
+export const logout = createRoute({
+  method: 'post',
+  path: '/rest-auth/logout/',
+  operationId: 'logout',
+  tags: ['auth'],
+  summary: 'Log out: revoke the presented token',
+  security: [{ Token: [] }],
+  responses: { 200: loggedOut, ...errorResponses(401, 405) },
+});
+
+export const logoutAll = createRoute({
+  method: 'post',
+  path: '/rest-auth/logoutall/',
+  operationId: 'logoutAll',
+  tags: ['auth'],
+  summary: "Log out everywhere: revoke all of the caller's tokens",
+  security: [{ Token: [] }],
+  responses: { 200: loggedOut, ...errorResponses(401, 405) },
+});

@@ -1,0 +1,48 @@
+/**
+ * @module
+ * The contract itself, served from the routes that define it (so it always matches the running server).
+ */
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { openApiDocument, openApiYaml } from '../../openapi.ts';
+import type { AppEnv } from '../../services.ts';
+
+const getOpenApiJson = createRoute({
+  method: 'get',
+  path: '/openapi.json',
+  operationId: 'getOpenApiJson',
+  tags: ['docs'],
+  summary: 'This OpenAPI document as JSON',
+  security: [],
+  responses: {
+    200: {
+      description: 'The OpenAPI 3.1 document',
+      content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+    },
+  },
+});
+
+const getOpenApiYaml = createRoute({
+  method: 'get',
+  path: '/openapi.yaml',
+  operationId: 'getOpenApiYaml',
+  tags: ['docs'],
+  summary: 'This OpenAPI document as YAML',
+  security: [],
+  responses: {
+    200: { description: 'The OpenAPI 3.1 document', content: { 'application/yaml': { schema: z.string() } } },
+  },
+});
+
+/** Mounts /openapi.json and /openapi.yaml on the app they describe (generated once, on first request). */
+export function mountDocs(app: OpenAPIHono<AppEnv>): void {
+  let json: string | undefined;
+  let yaml: string | undefined;
+  app.openapi(getOpenApiJson, (c) => {
+    json ??= JSON.stringify(openApiDocument(app));
+    return c.body(json, 200, { 'Content-Type': 'application/json' }) as never;
+  });
+  app.openapi(getOpenApiYaml, (c) => {
+    yaml ??= openApiYaml(app);
+    return c.body(yaml, 200, { 'Content-Type': 'application/yaml; charset=utf-8' }) as never;
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * @module
+ * Liveness and readiness probes for load balancers: /healthz answers while the process runs, /readyz
+ * only while the database answers too.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { sql } from 'drizzle-orm';
+import type { AppEnv, Services } from '../../services.ts';
+import { jsonResponse } from '../schemas.ts';
+
+const Status = z.object({ status: z.string() }).openapi('HealthStatus');
+
+const healthz = createRoute({
+  method: 'get',
+  path: '/healthz/',
+  operationId: 'healthz',
+  tags: ['health'],
+  summary: 'Liveness: the process is up',
+  security: [],
+  responses: { 200: jsonResponse(Status, 'Alive', { status: 'ok' }) },
+});
+
+const readyz = createRoute({
+  method: 'get',
+  path: '/readyz/',
+  operationId: 'readyz',
+  tags: ['health'],
+  summary: 'Readiness: the database answers',
+  security: [],
+  responses: {
+    200: jsonResponse(Status, 'Ready to serve', { status: 'ok' }),
+    503: jsonResponse(Status, 'The database does not answer', { status: 'database unavailable' }),
+  },
+});
+
+/** Mounts /healthz and /readyz. */
+export function healthRoutes(services: Services) {
+  return new OpenAPIHono<AppEnv>()
+    .openapi(healthz, (c) => c.json({ status: 'ok' }, 200))
+    .openapi(readyz, async (c) => {
+      try {
+        await services.db.execute(sql`select 1`);
+        return c.json({ status: 'ok' }, 200);
+      } catch {
+        return c.json({ status: 'database unavailable' }, 503);
+      }
+    });
+}

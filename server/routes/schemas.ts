@@ -1,0 +1,56 @@
+/**
+ * @module
+ * Response pieces shared by several API areas: the error responses every operation documents, and
+ * the public user shape.
+ */
+import { z } from '@hono/zod-openapi';
+import { DetailSchema, MESSAGES, ValidationErrorSchema } from '../errors.ts';
+
+/** The user as the API shows it (dj-rest-auth's UserDetailsSerializer). */
+export const UserSchema = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    email: z.string(),
+    first_name: z.string(),
+    last_name: z.string(),
+  })
+  .openapi('User', { example: { id: 1, username: 'demo', email: '', first_name: '', last_name: '' } });
+
+const json = <T extends z.ZodType>(schema: T, description: string, example?: unknown) => ({
+  description,
+  content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } },
+});
+
+const detail = (description: string, message: string) => json(DetailSchema, description, { detail: message });
+
+/** Responses shared across operations, keyed by status. */
+export const errors = {
+  400: json(ValidationErrorSchema, 'Invalid input: field errors, or `detail` for a malformed body', {
+    password: [MESSAGES.required],
+  }),
+  401: {
+    ...detail('Missing, malformed, unknown, revoked or expired credentials', MESSAGES.invalidToken),
+    headers: { 'WWW-Authenticate': { schema: { type: 'string' as const, example: 'Token' } } },
+  },
+  403: detail('Authenticated but not allowed', MESSAGES.permissionDenied),
+  404: detail('No such resource (or not yours)', MESSAGES.notFound),
+  405: {
+    ...detail('Method not allowed on this path', 'Method "GET" not allowed.'),
+    headers: { Allow: { schema: { type: 'string' as const, example: 'POST, OPTIONS' } } },
+  },
+  413: detail('Request body larger than MAX_BODY_BYTES', MESSAGES.tooLarge),
+  415: detail('Unsupported Content-Type', 'Unsupported media type "text/plain" in request.'),
+  429: {
+    ...detail('Too many attempts', 'Request was throttled. Expected available in 60 seconds.'),
+    headers: { 'Retry-After': { schema: { type: 'integer' as const, example: 60 } } },
+  },
+} as const;
+
+/** Picks shared error responses by status. */
+export function errorResponses<K extends keyof typeof errors>(...statuses: K[]): Pick<typeof errors, K> {
+  return Object.fromEntries(statuses.map((s) => [s, errors[s]])) as Pick<typeof errors, K>;
+}
+
+/** A JSON response documentation entry. */
+export { json as jsonResponse };

@@ -1,0 +1,34 @@
+/**
+ * @module
+ * What routes are given: the configuration and the stores bound to the database. Built once per app by
+ * {@link createServices}; routes never read the environment or open connections themselves.
+ */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AuthVariables } from './auth/authenticate.ts';
+import { TokenStore } from './auth/token-store.ts';
+import { UserStore } from './auth/user-store.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/open.ts';
+
+/** One structured log line; never given secrets. */
+export type Logger = (line: Record<string, unknown>) => void;
+
+/** The dependencies shared by every route. */
+export interface Services {
+  config: Config;
+  db: Database;
+  users: UserStore;
+  tokens: TokenStore;
+  log: Logger;
+}
+
+/** The Hono environment of every route: authenticated requests carry the user and token id. */
+export type AppEnv = { Variables: Partial<AuthVariables> & { requestId?: string } };
+
+/** The router type each API area builds. */
+export type Router = OpenAPIHono<AppEnv>;
+
+/** Binds the stores to a database. */
+export function createServices(config: Config, db: Database, log: Logger): Services {
+  return { config, db, log, users: new UserStore(db), tokens: new TokenStore(db, config) };
+}
