@@ -5,6 +5,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { openApiDocument, openApiYaml } from '../../openapi.ts';
 import type { AppEnv } from '../../services.ts';
+import { errorResponses } from '../schemas.ts';
 
 const getOpenApiJson = createRoute({
   method: 'get',
@@ -18,6 +19,7 @@ const getOpenApiJson = createRoute({
       description: 'The OpenAPI 3.1 document',
       content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
     },
+    ...errorResponses(405),
   },
 });
 
@@ -30,6 +32,7 @@ const getOpenApiYaml = createRoute({
   security: [],
   responses: {
     200: { description: 'The OpenAPI 3.1 document', content: { 'application/yaml': { schema: z.string() } } },
+    ...errorResponses(405),
   },
 });
 

@@ -6,7 +6,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import type { AppEnv, Services } from '../../services.ts';
-import { jsonResponse } from '../schemas.ts';
+import { errorResponses, errors, jsonResponse } from '../schemas.ts';
 
 const Status = z.object({ status: z.string() }).openapi('HealthStatus');
 
@@ -17,7 +17,7 @@ const healthz = createRoute({
   tags: ['health'],
   summary: 'Liveness: the process is up',
   security: [],
-  responses: { 200: jsonResponse(Status, 'Alive', { status: 'ok' }) },
+  responses: { 200: jsonResponse(Status, 'Alive', { status: 'ok' }), ...errorResponses(405) },
 });
 
 const readyz = createRoute({
@@ -29,6 +29,7 @@ const readyz = createRoute({
   security: [],
   responses: {
     200: jsonResponse(Status, 'Ready to serve', { status: 'ok' }),
+    405: errors[405],
     503: jsonResponse(Status, 'The database does not answer', { status: 'database unavailable' }),
   },
 });

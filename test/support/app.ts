@@ -1,0 +1,64 @@
+/**
+ * @module
+ * Builds the real app on the run's shared database, with configuration overrides, and small helpers
+ * shared by the API suite: creating users, logging in, sending requests.
+ */
+import { createApp } from '../../server/app.ts';
+import { type Config, loadConfig } from '../../server/config.ts';
+import { createServices, type Services } from '../../server/services.ts';
+import { testDatabase } from './db.ts';
+
+/** A built app with its services and a request helper. */
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  services: Services;
+  config: Config;
+  /** `app.request` with a JSON body and an optional token. */
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string; json?: unknown; headers?: Record<string, string>; body?: BodyInit },
+  ): Promise<Response>;
+  /** Creates a user (argon2id hash) and returns it. */
+  user(
+    username?: string,
+    password?: string,
+    extra?: Record<string, unknown>,
+  ): Promise<{ id: number; username: string; password: string }>;
+  /** Logs in through the API and returns the key. */
+  login(username: string, password: string, label?: string): Promise<string>;
+}
+
+/** Environment-style overrides (as strings, validated by loadConfig like the real entries). */
+export async function testApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const { db } = await testDatabase();
+  const config = loadConfig({ LOG_REQUESTS: 'false', ...env });
+  const logged: Record<string, unknown>[] = [];
+  const services = createServices(config, db, (line) => logged.push(line));
+  const app = createApp(services);
+  const call: TestApp['call'] = (method, path, options = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.Authorization = `Token ${options.token}`;
+    let body = options.body;
+    if (options.json !== undefined) {
+      headers['Content-Type'] ??= 'application/json';
+      body = JSON.stringify(options.json);
+    }
+    return Promise.resolve(app.request(path, { method, headers, body }));
+  };
+  return {
+    app,
+    services,
+    config,
+    call,
+    async user(username = 'alice', password = 'correct-horse-battery', extra = {}) {
+      const row = await services.users.create({ username, password, ...extra });
+      return { id: row.id, username: row.username, password };
+    },
+    async login(username, password, label) {
+      const res = await call('POST', '/rest-auth/login/', { json: { username, password, label } });
+      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { key: string }).key;
+    },
+  };
+}

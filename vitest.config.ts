@@ -1,0 +1,42 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Projects: `unit` (no database), the shared API suite once per driver (`api-pglite` always,
+ * `api-postgres` when DATABASE_URL is set), and `e2e` (real processes: CLI, Node and Deno servers,
+ * Chromium). Database projects run their files one after another in one worker, sharing one
+ * database per run (a PGlite instance takes seconds to create) and resetting tables between tests.
+ */
+const apiSuite = ['test/api/**/*.test.ts', 'test/contract/**/*.test.ts'];
+const sharedDb = { isolate: false, fileParallelism: false, maxWorkers: 1 } as const;
+
+const projects = [
+  { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+  {
+    test: { name: 'api-pglite', include: apiSuite, env: { LATCHKEY_TEST_DRIVER: 'pglite' }, ...sharedDb },
+  },
+  ...(process.env.DATABASE_URL
+    ? [
+        {
+          test: {
+            name: 'api-postgres',
+            include: apiSuite,
+            env: { LATCHKEY_TEST_DRIVER: 'postgres' },
+            ...sharedDb,
+          },
+        },
+      ]
+    : []),
+  {
+    test: {
+      name: 'e2e',
+      include: ['test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/deno/**/*.test.ts'],
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+      fileParallelism: false,
+    },
+  },
+];
+
+export default defineConfig({
+  test: { projects, testTimeout: 20_000, hookTimeout: 60_000, reporters: ['default'] },
+});
