@@ -62,7 +62,10 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
   }
 
   const dataDir = options.dataDir ?? './data';
-  const release = lockDataDir(dataDir, options.holder ?? 'latchkey');
+  // An in-memory database belongs to this process alone: there is no directory to lock.
+  const release = dataDir.startsWith('memory://')
+    ? () => {}
+    : lockDataDir(dataDir, options.holder ?? 'latchkey');
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');
