@@ -7,10 +7,12 @@ import { defineConfig } from 'vitest/config';
  * database per run (a PGlite instance takes seconds to create) and resetting tables between tests.
  */
 const apiSuite = ['test/api/**/*.test.ts', 'test/contract/**/*.test.ts'];
-const sharedDb = { isolate: false, fileParallelism: false, maxWorkers: 1 } as const;
+// Inline projects do not inherit the root's timeouts: give them their own.
+const timeouts = { testTimeout: 20_000, hookTimeout: 60_000 } as const;
+const sharedDb = { isolate: false, fileParallelism: false, maxWorkers: 1, ...timeouts } as const;
 
 const projects = [
-  { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+  { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], ...timeouts } },
   {
     test: { name: 'api-pglite', include: apiSuite, env: { LATCHKEY_TEST_DRIVER: 'pglite' }, ...sharedDb },
   },
