@@ -13,12 +13,19 @@ export class DataDirLockedError extends Error {
   override name = 'DataDirLockedError';
 }
 
-function alive(pid: number): boolean {
+/**
+ * Whether a process exists: true, false, or undefined when this runtime may not ask (Deno without
+ * --allow-run refuses to signal and to read /proc). Only ESRCH proves a holder gone; taking over a live
+ * holder's lock would damage the database, so an unanswerable question keeps the lock.
+ */
+function alive(pid: number): boolean | undefined {
   try {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH') return false;
+    return code === 'EPERM' ? true : undefined;
   }
 }
 
@@ -45,9 +52,14 @@ export function lockDataDir(dir: string, holder: string): () => void {
       } catch {
         // unreadable lock: treat as stale
       }
-      if (owner.pid && owner.pid !== process.pid && alive(owner.pid)) {
+      const state = owner.pid && owner.pid !== process.pid ? alive(owner.pid) : false;
+      if (state !== false) {
+        const unsure =
+          state === undefined
+            ? ` (this runtime cannot check that it still runs; if it does not, delete ${file})`
+            : '';
         throw new DataDirLockedError(
-          `the data directory ${dir} is in use by process ${owner.pid} (${owner.holder ?? 'unknown'}, since ${owner.since ?? '?'}); ` +
+          `the data directory ${dir} is in use by process ${owner.pid} (${owner.holder ?? 'unknown'}, since ${owner.since ?? '?'})${unsure}; ` +
             'stop it first, or set DATABASE_URL to share a PostgreSQL server between processes',
         );
       }
