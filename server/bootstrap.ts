@@ -6,7 +6,8 @@
 import { count } from 'drizzle-orm';
 import { createApp } from './app.ts';
 import { randomBase62 } from './auth/tokens.ts';
-import type { Config } from './config.ts';
+import { type Config, ConfigError } from './config.ts';
+import { DataDirLockedError } from './db/lock.ts';
 import { openDatabase } from './db/open.ts';
 import { users } from './db/schema.ts';
 import { createServices, type Logger } from './services.ts';
@@ -54,4 +55,50 @@ export function banner(config: Config, port: number, demo?: { username: string; 
     );
   }
   return lines.join('\n');
+}
+
+/** One line for a start-up failure: configuration and lock errors are the operator's to fix, so no stack. */
+export function startupFailure(err: unknown): string {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError) return `latchkey: ${err.message}`;
+  return `latchkey: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+}
+
+/** What an entry gives {@link shutdownHandler}: its runtime's way to stop serving and to exit. */
+export interface Lifecycle {
+  /** Stops accepting connections and resolves when in-flight requests are done. */
+  stop(): Promise<void>;
+  /** Closes the database (and releases the data-directory lock). */
+  close(): Promise<void>;
+  exit(code: number): void;
+}
+
+/**
+ * The graceful shutdown both entries install on SIGTERM/SIGINT: stop serving, let requests finish, close
+ * the database, exit 0. A second signal is ignored; a shutdown stuck past `graceMs` exits 1 rather than
+ * hang a deploy.
+ */
+export function shutdownHandler(life: Lifecycle, graceMs = 10_000): (signal: string) => void {
+  let closing = false;
+  return (signal) => {
+    if (closing) return;
+    closing = true;
+    console.log(`latchkey: ${signal} received, shutting down`);
+    const force = setTimeout(() => {
+      console.error(`latchkey: shutdown did not finish within ${graceMs / 1000} s, exiting`);
+      life.exit(1);
+    }, graceMs);
+    life
+      .stop()
+      .then(() => life.close())
+      .then(
+        () => {
+          clearTimeout(force);
+          life.exit(0);
+        },
+        (err) => {
+          console.error('latchkey: error while shutting down:', err);
+          life.exit(1);
+        },
+      );
+  };
 }

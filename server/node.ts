@@ -2,11 +2,11 @@
  * @module
  * The Node entry: configuration from process.env, database, migrations, @hono/node-server, and a
  * graceful shutdown on SIGTERM/SIGINT (stop accepting, finish in-flight requests, close the database).
+ * Everything but the runtime's server and signal APIs is shared with the Deno entry in bootstrap.ts.
  */
 import { serve } from '@hono/node-server';
-import { banner, bootstrap } from './bootstrap.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { DataDirLockedError } from './db/lock.ts';
+import { banner, bootstrap, shutdownHandler, startupFailure } from './bootstrap.ts';
+import { loadConfig } from './config.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -19,28 +19,22 @@ async function main(): Promise<void> {
     await database.close();
     process.exit(1);
   });
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    console.log(`latchkey: ${signal} received, shutting down`);
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    server.close(async () => {
-      await database.close();
-      process.exit(0);
-    });
-    if ('closeIdleConnections' in server) (server as { closeIdleConnections(): void }).closeIdleConnections();
-  };
+  const shutdown = shutdownHandler({
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive connections would otherwise hold close() open until they time out.
+        if ('closeIdleConnections' in server)
+          (server as { closeIdleConnections(): void }).closeIdleConnections();
+      }),
+    close: () => database.close(),
+    exit: (code) => process.exit(code),
+  });
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
-    console.error(`latchkey: ${err.message}`);
-  } else {
-    console.error('latchkey: failed to start:', err);
-  }
+  console.error(startupFailure(err));
   process.exit(1);
 });
