@@ -23,6 +23,7 @@ export const MESSAGES = {
   badCredentials: 'Unable to log in with provided credentials.',
   required: 'This field is required.',
   blank: 'This field may not be blank.',
+  notNull: 'This field may not be null.',
   notFound: 'Not found.',
   loggedOut: 'Successfully logged out.',
   tooLarge: 'Request body is too large.',
@@ -71,7 +72,9 @@ export function validationErrors(error: ZodError, input: unknown): Record<string
         ? `Invalid data. Expected a dictionary, but got ${describe(input)}.`
         : issue.code === 'invalid_type' && record?.[field] === undefined
           ? MESSAGES.required
-          : issue.message;
+          : issue.code === 'invalid_type' && record?.[field] === null
+            ? MESSAGES.notNull
+            : issue.message;
     out[field] = [...(out[field] ?? []), message];
   }
   return out;

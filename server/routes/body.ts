@@ -45,8 +45,10 @@ export function drfBody(maxBytes: number): MiddlewareHandler[] {
           non_field_errors: [`Invalid data. Expected a dictionary, but got ${describe(parsed)}.`],
         });
       }
-      // zod-openapi's json validator reads c.req.json(); hand it the parsed object.
+      // zod-openapi's json validator reads c.req.json(), which re-parses the cached text: an empty
+      // body must read as the empty object it stands for (DRF: "This field is required.").
       c.req.bodyCache.json = Promise.resolve(parsed);
+      if (text.trim() === '') (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve('{}');
     } else if (!FORM_TYPES.has(type)) {
       throw ApiError.detail(415, `Unsupported media type "${type}" in request.`);
     }

@@ -8,20 +8,26 @@ import { errorResponses, jsonResponse, UserSchema } from '../schemas.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+const text = () => z.string({ error: 'Not a valid string.' });
+
+/**
+ * DRF's CharField takes a JSON number as its text (`"username": 123` looks up user "123"); other
+ * non-strings are refused. The contract still documents a string.
+ */
+const charField = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : v), schema);
+
 /** Login credentials. `username` or `email` identifies the user (dj-rest-auth accepts either). */
 export const LoginBody = z
   .object({
-    username: z.string({ error: 'Not a valid string.' }).max(150).optional().openapi({ example: 'demo' }),
-    email: z
-      .string({ error: 'Not a valid string.' })
+    username: charField(text().max(150)).optional().openapi({ example: 'demo' }),
+    email: charField(text())
       .optional()
       .refine((v) => !v || EMAIL.test(v), 'Enter a valid email address.')
       .openapi({ description: 'Alternative to username' }),
-    password: z
-      .string({ error: 'Not a valid string.' })
-      .min(1, MESSAGES.blank)
-      .max(4096, 'Ensure this field has no more than 4096 characters.')
-      .openapi({ example: 'correct horse battery staple' }),
+    password: charField(
+      text().min(1, MESSAGES.blank).max(4096, 'Ensure this field has no more than 4096 characters.'),
+    ).openapi({ example: 'correct horse battery staple' }),
     label: z
       .string({ error: 'Not a valid string.' })
       .max(200, 'Ensure this field has no more than 200 characters.')
