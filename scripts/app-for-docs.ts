@@ -15,6 +15,9 @@ export function appForDocs() {
     db: inert,
     users: inert,
     tokens: inert,
+    throttle: inert,
+    purger: inert,
+    clientIp: () => '',
     log: () => {},
   };
   return createApp(services);

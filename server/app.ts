@@ -15,6 +15,8 @@ import { mountDocs } from './routes/docs/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { pageRoutes } from './routes/pages/index.ts';
 import { testAuthRoutes } from './routes/test-auth/index.ts';
+import { tokenRoutes } from './routes/tokens/index.ts';
+import { userRoutes } from './routes/user/index.ts';
 import type { AppEnv, Services } from './services.ts';
 
 /** Builds the app for the given services. */
@@ -38,6 +40,8 @@ export function createApp(services: Services) {
 
   app.route('/', authRoutes(services));
   app.route('/', testAuthRoutes(services));
+  app.route('/', tokenRoutes(services));
+  app.route('/', userRoutes(services));
   app.route('/', healthRoutes(services));
   mountDocs(app);
   app.route('/', pageRoutes(services));

@@ -64,6 +64,7 @@ const schema = z.object({
   TOKEN_REFRESH_INTERVAL: seconds.default(60),
   TOKEN_LIMIT_PER_USER: z.coerce.number().int().min(0).default(0),
   TOKEN_LIMIT_POLICY: z.enum(['evict-oldest', 'reject']).default('evict-oldest'),
+  TOKEN_PURGE_INTERVAL: seconds.default(60 * 60),
   SESSION_LOGIN: bool.default(false),
   SESSION_TTL: seconds.default(14 * 24 * 60 * 60),
   TRUST_PROXY: bool.default(false),

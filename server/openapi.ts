@@ -21,6 +21,8 @@ const INFO: Parameters<OpenAPIHono['getOpenAPI31Document']>[0] = {
   tags: [
     { name: 'auth', description: 'Login and logout (dj-rest-auth compatible)' },
     { name: 'test-auth', description: "The tutorial's token check" },
+    { name: 'tokens', description: "The caller's tokens: one per login, listed and revoked one by one" },
+    { name: 'account', description: "The caller's details and password (dj-rest-auth compatible)" },
     { name: 'health', description: 'Probes for load balancers and orchestrators' },
     { name: 'docs', description: 'This contract' },
   ],

@@ -5,6 +5,9 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AuthVariables } from './auth/authenticate.ts';
+import { type ClientIpResolver, clientIpResolver } from './auth/client-ip.ts';
+import { Purger } from './auth/purge.ts';
+import { Throttle } from './auth/throttle.ts';
 import { TokenStore } from './auth/token-store.ts';
 import { UserStore } from './auth/user-store.ts';
 import type { Config } from './config.ts';
@@ -19,6 +22,12 @@ export interface Services {
   db: Database;
   users: UserStore;
   tokens: TokenStore;
+  /** Attempt counters (login throttling), shared by every instance through the database. */
+  throttle: Throttle;
+  /** Deletes expired tokens and throttle windows now and then (see server/auth/purge.ts). */
+  purger: Purger;
+  /** The client address of a request (socket, or X-Forwarded-For when TRUST_PROXY). */
+  clientIp: ClientIpResolver;
   log: Logger;
 }
 
@@ -30,5 +39,16 @@ export type Router = OpenAPIHono<AppEnv>;
 
 /** Binds the stores to a database. */
 export function createServices(config: Config, db: Database, log: Logger): Services {
-  return { config, db, log, users: new UserStore(db), tokens: new TokenStore(db, config) };
+  const tokens = new TokenStore(db, config);
+  const throttle = new Throttle(db, config.LOGIN_THROTTLE_WINDOW);
+  return {
+    config,
+    db,
+    log,
+    users: new UserStore(db),
+    tokens,
+    throttle,
+    purger: new Purger(db, { tokens, throttle }, config, log),
+    clientIp: clientIpResolver(config.TRUST_PROXY),
+  };
 }

@@ -5,9 +5,10 @@
  *
  * Expiry: `expires_at = min(last use + TOKEN_TTL, created + TOKEN_MAX_TTL)`, either term dropped when its
  * setting is 0 (both 0: never expires). Renewal is written at most once per TOKEN_REFRESH_INTERVAL, so a
- * busy token costs one indexed read per request and an occasional write.
+ * busy token costs one indexed read per request and an occasional write. The interval is capped at half
+ * the idle timeout: a token in steady use must never expire between two renewals.
  */
-import { and, asc, desc, eq, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/open.ts';
 import { type Token, tokens, users } from '../db/schema.ts';
@@ -67,10 +68,13 @@ export class TokenStore {
   readonly #db: Database;
   readonly #policy: ExpiryPolicy;
   readonly #byDigest;
+  readonly #refreshMs: number;
 
   constructor(db: Database, policy: ExpiryPolicy) {
     this.#db = db;
     this.#policy = policy;
+    const interval = policy.TOKEN_REFRESH_INTERVAL * 1000;
+    this.#refreshMs = policy.TOKEN_TTL > 0 ? Math.min(interval, (policy.TOKEN_TTL * 1000) / 2) : interval;
     this.#byDigest = db
       .select({
         token: {
@@ -141,7 +145,7 @@ export class TokenStore {
   /** Records a use: renews the sliding expiry and last-used time, at most once per refresh interval. */
   async touch(token: TokenWithUser['token'], now = new Date()): Promise<void> {
     const last = token.lastUsedAt?.getTime() ?? 0;
-    if (now.getTime() - last < this.#policy.TOKEN_REFRESH_INTERVAL * 1000) return;
+    if (now.getTime() - last < this.#refreshMs) return;
     await this.#db
       .update(tokens)
       .set({ lastUsedAt: now, expiresAt: expiryFor(token.createdAt, now, this.#policy) })
@@ -186,9 +190,17 @@ export class TokenStore {
     return page ? query.limit(page.limit).offset(page.offset) : query;
   }
 
-  /** Deletes expired tokens; returns how many. */
-  async purgeExpired(now = new Date()): Promise<number> {
-    const gone = await this.#db.delete(tokens).where(lt(tokens.expiresAt, now)).returning({ id: tokens.id });
+  /**
+   * Deletes expired tokens; returns how many. With `batch`, deletes at most that many, so a purge that
+   * runs beside live traffic holds its row locks briefly; call again until it returns less than `batch`.
+   */
+  async purgeExpired(now = new Date(), batch?: number): Promise<number> {
+    const expired = lt(tokens.expiresAt, now);
+    const where =
+      batch === undefined
+        ? expired
+        : inArray(tokens.id, this.#db.select({ id: tokens.id }).from(tokens).where(expired).limit(batch));
+    const gone = await this.#db.delete(tokens).where(where).returning({ id: tokens.id });
     return gone.length;
   }
 }

@@ -3,6 +3,7 @@
  * Login, logout and logout-everywhere.
  */
 import type { RouteHandler } from '@hono/zod-openapi';
+import { loginIdentity, loginKeys } from '../../auth/throttle.ts';
 import { TokenLimitError } from '../../auth/token-store.ts';
 import type { User } from '../../db/schema.ts';
 import { ApiError, MESSAGES } from '../../errors.ts';
@@ -27,11 +28,18 @@ export function publicUser(user: Pick<User, 'id' | 'username' | 'email' | 'first
 export function authHandlers(services: Services) {
   const loginHandler: RouteHandler<typeof login, AppEnv> = async (c) => {
     const body = validBody(c, LoginBody);
+    // Counted before the password is checked (429 when over a limit), refunded on success.
+    const identity = await loginIdentity(services.users, body);
+    const ticket = await services.throttle.attempt(
+      loginKeys(services.config, identity, services.clientIp(c)),
+    );
     const user = await services.users.authenticate(
       { username: body.username, email: body.username ? undefined : body.email },
       body.password,
     );
     if (!user) throw ApiError.validation({ non_field_errors: [MESSAGES.badCredentials] });
+    await services.throttle.refund(ticket);
+    void services.purger.kick();
     const label = body.label?.trim() || labelFromUserAgent(c.req.header('user-agent'));
     let issued: Awaited<ReturnType<Services['tokens']['issue']>>;
     try {

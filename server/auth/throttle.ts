@@ -1,0 +1,170 @@
+/**
+ * @module
+ * Fixed-window attempt counters in the database (`throttle_counters`), so a limit holds across every
+ * instance serving one PostgreSQL. An attempt is counted *before* the password is checked, in one
+ * atomic upsert for all its keys: under any concurrency, at most `limit` checks per key and window get
+ * through, and the over-limit ones are answered 429 without touching the password hash. A successful
+ * attempt is then refunded, so the counters hold failures (and throttled attempts) only.
+ *
+ * Counter keys are SHA-256 digests, never the username or address in clear: people type passwords into
+ * the username field, and addresses are personal data.
+ */
+import { and, eq, lte, ne, or, sql } from 'drizzle-orm';
+import type { Database } from '../db/open.ts';
+import { throttleCounters } from '../db/schema.ts';
+import { ApiError } from '../errors.ts';
+import { digestKey } from './tokens.ts';
+
+/** One counter an attempt is charged to. `limit` 0 disables it. */
+export interface ThrottleKey {
+  scope: string;
+  value: string;
+  limit: number;
+}
+
+/** What {@link Throttle.attempt} charged, for {@link Throttle.refund}. */
+export interface Ticket {
+  charged: { scope: string; key: string; windowStart: Date }[];
+}
+
+/** The scope of the coordination rows (e.g. the purge lease) kept in the same table; never expired by purge. */
+export const JOB_SCOPE = 'job';
+
+/** DRF's Throttled message for a wait in whole seconds. */
+export function throttledMessage(wait: number): string {
+  return `Request was throttled. Expected available in ${wait} second${wait === 1 ? '' : 's'}.`;
+}
+
+/** 429 with DRF's message and `Retry-After`. */
+export function throttled(wait: number): ApiError {
+  return ApiError.detail(429, throttledMessage(wait), { 'Retry-After': String(wait) });
+}
+
+/**
+ * The bucket an address is counted in: an IPv4 address as is, an IPv6 address by its /64 prefix (one
+ * subscriber usually gets a whole /64, so counting single IPv6 addresses would not limit anyone).
+ */
+export function addressBucket(address: string): string {
+  if (!address.includes(':')) return address;
+  const [head = '', tail = ''] = address.split('::', 2);
+  const left = head ? head.split(':') : [];
+  const right = address.includes('::') && tail ? tail.split(':') : [];
+  if (right.some((g) => g.includes('.')) || left.some((g) => g.includes('.'))) return address;
+  const groups = address.includes('::')
+    ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left;
+  if (groups.length !== 8) return address;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, '').toLowerCase())
+    .join(':')}::/64`;
+}
+
+/** Attempt counters bound to one database and window length. */
+export class Throttle {
+  readonly #db: Database;
+  readonly #windowMs: number;
+
+  constructor(db: Database, windowSeconds: number) {
+    this.#db = db;
+    this.#windowMs = windowSeconds * 1000;
+  }
+
+  /**
+   * Counts one attempt against every enabled key. Throws a 429 ApiError when any of them is past its
+   * limit, with the wait until the latest such window ends.
+   */
+  async attempt(keys: ThrottleKey[], now = new Date()): Promise<Ticket> {
+    const enabled = keys.filter((k) => k.limit > 0);
+    if (!enabled.length || this.#windowMs <= 0) return { charged: [] };
+    const rows = enabled.map((k) => ({
+      scope: k.scope,
+      key: digestKey(k.value),
+      count: 1,
+      windowStart: now,
+    }));
+    const cutoff = new Date(now.getTime() - this.#windowMs).toISOString();
+    const stale = sql`${throttleCounters.windowStart} <= ${cutoff}::timestamptz`;
+    // One statement: the row lock PostgreSQL takes on conflict serialises concurrent attempts.
+    const counted = await this.#db
+      .insert(throttleCounters)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: [throttleCounters.scope, throttleCounters.key],
+        set: {
+          count: sql`case when ${stale} then 1 else ${throttleCounters.count} + 1 end`,
+          windowStart: sql`case when ${stale} then excluded.window_start else ${throttleCounters.windowStart} end`,
+        },
+      })
+      .returning({
+        scope: throttleCounters.scope,
+        key: throttleCounters.key,
+        count: throttleCounters.count,
+        windowStart: throttleCounters.windowStart,
+      });
+    let waitMs: number | undefined;
+    for (const row of counted) {
+      const limit = enabled[rows.findIndex((r) => r.scope === row.scope && r.key === row.key)]?.limit ?? 0;
+      if (row.count > limit) {
+        const ends = row.windowStart.getTime() + this.#windowMs - now.getTime();
+        waitMs = Math.max(waitMs ?? 0, ends);
+      }
+    }
+    if (waitMs !== undefined) throw throttled(Math.max(1, Math.ceil(waitMs / 1000)));
+    return {
+      charged: counted.map((row) => ({ scope: row.scope, key: row.key, windowStart: row.windowStart })),
+    };
+  }
+
+  /** Takes back an attempt that succeeded (only within the window it was counted in). */
+  async refund(ticket: Ticket): Promise<void> {
+    if (!ticket.charged.length) return;
+    await this.#db
+      .update(throttleCounters)
+      .set({ count: sql`greatest(${throttleCounters.count} - 1, 0)` })
+      .where(
+        or(
+          ...ticket.charged.map((c) =>
+            and(
+              eq(throttleCounters.scope, c.scope),
+              eq(throttleCounters.key, c.key),
+              eq(throttleCounters.windowStart, c.windowStart),
+            ),
+          ),
+        ),
+      );
+  }
+
+  /** Deletes counters whose window has ended (they would restart at 1 anyway); returns how many. */
+  async purge(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.#windowMs);
+    const gone = await this.#db
+      .delete(throttleCounters)
+      .where(and(ne(throttleCounters.scope, JOB_SCOPE), lte(throttleCounters.windowStart, cutoff)))
+      .returning({ scope: throttleCounters.scope });
+    return gone.length;
+  }
+}
+
+/** Whose failed logins an attempt counts as: the account's username, whichever identifier was sent. */
+export async function loginIdentity(
+  users: { byEmail(email: string): Promise<{ username: string } | undefined> },
+  body: { username?: string | undefined; email?: string | undefined },
+): Promise<string> {
+  if (body.username) return body.username.toLowerCase();
+  if (!body.email) return '';
+  // By e-mail: the same counter as by username, so alternating the two does not double the budget.
+  return ((await users.byEmail(body.email))?.username ?? body.email).toLowerCase();
+}
+
+/** The counters one login attempt is charged to: per username and per client address (bucket). */
+export function loginKeys(
+  config: { LOGIN_THROTTLE_USER: number; LOGIN_THROTTLE_IP: number },
+  identity: string,
+  ip: string,
+): ThrottleKey[] {
+  return [
+    { scope: 'login:user', value: identity, limit: config.LOGIN_THROTTLE_USER },
+    { scope: 'login:ip', value: addressBucket(ip), limit: config.LOGIN_THROTTLE_IP },
+  ];
+}

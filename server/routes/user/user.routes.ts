@@ -1,0 +1,128 @@
+/**
+ * @module
+ * Contracts of the account operations (dj-rest-auth's UserDetailsView and PasswordChangeView): read and
+ * update the caller's details, and change the password.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { MAX_PASSWORD_LENGTH } from '../../auth/password-policy.ts';
+import { DetailSchema, MESSAGES, ValidationErrorSchema } from '../../errors.ts';
+import { errorResponses, jsonResponse, UserSchema } from '../schemas.ts';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const USERNAME = /^[\p{L}\p{N}_.@+-]+$/u;
+
+/** A DRF CharField: "may not be null" for null, "Not a valid string." for other types. */
+const text = () =>
+  z.string({
+    error: (issue) => (issue.input === null ? 'This field may not be null.' : 'Not a valid string.'),
+  });
+const atMost = (n: number) => `Ensure this field has no more than ${n} characters.`;
+
+/** PATCH body: any subset of the editable fields; unknown and read-only fields (id) are ignored, as by DRF. */
+export const UserUpdateBody = z
+  .object({
+    username: text()
+      .trim()
+      .min(1, MESSAGES.blank)
+      .max(150, atMost(150))
+      .regex(
+        USERNAME,
+        'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
+      )
+      .optional(),
+    email: text()
+      .trim()
+      .max(254, atMost(254))
+      .refine((v) => v === '' || EMAIL.test(v), 'Enter a valid email address.')
+      .optional(),
+    first_name: text().trim().max(150, atMost(150)).optional(),
+    last_name: text().trim().max(150, atMost(150)).optional(),
+  })
+  .openapi('UserUpdate', { example: { first_name: 'Ada', last_name: 'Lovelace' } });
+
+const password = (description: string) =>
+  text()
+    .min(1, MESSAGES.blank)
+    .max(MAX_PASSWORD_LENGTH, atMost(MAX_PASSWORD_LENGTH))
+    .openapi({ description });
+
+/** POST body of the password change. Passwords are taken exactly as sent (no trimming). */
+export const PasswordChangeBody = z
+  .object({
+    old_password: password('The current password'),
+    new_password1: password(
+      'The new password: at least 8 characters, not a common password, not too similar to the username, e-mail or names',
+    ),
+    new_password2: password('The new password again'),
+  })
+  .openapi('PasswordChange', {
+    example: {
+      old_password: 'correct horse battery staple',
+      new_password1: 'purple elephant sings at dawn',
+      new_password2: 'purple elephant sings at dawn',
+    },
+  });
+
+/** DRF/dj-rest-auth's success message. */
+export const PASSWORD_SAVED = 'New password has been saved.';
+
+const bodyOf = <T extends z.ZodType>(schema: T) => ({
+  content: {
+    'application/json': { schema },
+    'application/x-www-form-urlencoded': { schema },
+    'multipart/form-data': { schema },
+  },
+});
+
+const user = jsonResponse(UserSchema, "The caller's details");
+
+export const getUser = createRoute({
+  method: 'get',
+  path: '/rest-auth/user/',
+  operationId: 'getUser',
+  tags: ['account'],
+  summary: "The caller's details",
+  security: [{ Token: [] }],
+  responses: { 200: user, ...errorResponses(401, 405) },
+});
+
+export const updateUser = createRoute({
+  method: 'patch',
+  path: '/rest-auth/user/',
+  operationId: 'updateUser',
+  tags: ['account'],
+  summary: "Update the caller's username, e-mail or names",
+  description: 'Only the fields sent change. JSON, form-encoded and multipart bodies are accepted.',
+  security: [{ Token: [] }],
+  request: { body: bodyOf(UserUpdateBody) },
+  responses: {
+    200: jsonResponse(UserSchema, 'Updated: the details as now stored'),
+    400: jsonResponse(ValidationErrorSchema, 'Invalid fields', {
+      username: ['A user with that username already exists.'],
+    }),
+    ...errorResponses(401, 405, 413, 415),
+  },
+});
+
+export const changePassword = createRoute({
+  method: 'post',
+  path: '/rest-auth/password/change/',
+  operationId: 'changePassword',
+  tags: ['account'],
+  summary: 'Change the password; every other token of the user is revoked',
+  description:
+    'Needs the current password. The new one must pass the password policy (see README). On success the token used for this request keeps working and every other credential of the user is revoked. Wrong current passwords are throttled like failed logins.',
+  security: [{ Token: [] }],
+  request: { body: bodyOf(PasswordChangeBody) },
+  responses: {
+    200: jsonResponse(DetailSchema, 'Changed', { detail: PASSWORD_SAVED }),
+    400: jsonResponse(ValidationErrorSchema, 'Wrong current password, mismatch, or a policy failure', {
+      old_password: ['Your old password was entered incorrectly. Please enter it again.'],
+      new_password2: [
+        'This password is too short. It must contain at least 8 characters.',
+        'This password is too common.',
+      ],
+    }),
+    ...errorResponses(401, 405, 413, 415, 429),
+  },
+});
