@@ -11,10 +11,12 @@ import * as schema from './schema.ts';
 /** The Drizzle database both drivers provide. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
-/** An open database: the Drizzle handle, which driver, and how to close it. */
+/** An open database: the Drizzle handle, which driver, how to migrate it and how to close it. */
 export interface OpenDatabase {
   db: Database;
   driver: 'pglite' | 'postgres';
+  /** Applies the pending drizzle-kit migrations (idempotent; done by openDatabase unless told not to). */
+  migrate(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,19 +48,32 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
       connection: { application_name: options.holder ?? 'latchkey' },
     });
     const db = drizzle(client, { schema }) as unknown as Database;
+    const opened: OpenDatabase = {
+      db,
+      driver: 'postgres',
+      async migrate() {
+        const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
+        // A session-level lock on a reserved connection serialises concurrent start-ups.
+        const reserved = await client.reserve();
+        try {
+          await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
+          await run(drizzle(client, { schema }), { migrationsFolder });
+        } finally {
+          await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+          reserved.release();
+        }
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
     if (migrate) {
-      const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
-      // A session-level lock on a reserved connection serialises concurrent start-ups.
-      const reserved = await client.reserve();
       try {
-        await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
-        await run(drizzle(client, { schema }), { migrationsFolder });
-      } finally {
-        await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
-        reserved.release();
+        await opened.migrate();
+      } catch (err) {
+        await opened.close().catch(() => {});
+        throw err;
       }
     }
-    return { db, driver: 'postgres', close: () => client.end({ timeout: 5 }) };
+    return opened;
   }
 
   const dataDir = options.dataDir ?? './data';
@@ -71,13 +86,13 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
     const { drizzle } = await import('drizzle-orm/pglite');
     const client = await PGlite.create(dataDir.startsWith('memory://') ? dataDir : `${dataDir}/pgdata`);
     const db = drizzle(client, { schema }) as unknown as Database;
-    if (migrate) {
-      const { migrate: run } = await import('drizzle-orm/pglite/migrator');
-      await run(drizzle(client, { schema }), { migrationsFolder });
-    }
-    return {
+    const opened: OpenDatabase = {
       db,
       driver: 'pglite',
+      async migrate() {
+        const { migrate: run } = await import('drizzle-orm/pglite/migrator');
+        await run(drizzle(client, { schema }), { migrationsFolder });
+      },
       close: async () => {
         try {
           await client.close();
@@ -86,6 +101,15 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
         }
       },
     };
+    if (migrate) {
+      try {
+        await opened.migrate();
+      } catch (err) {
+        await client.close().catch(() => {});
+        throw err;
+      }
+    }
+    return opened;
   } catch (err) {
     release();
     throw err;
