@@ -43,13 +43,18 @@ export interface ClientOptions {
   headers?: Record<string, string>;
 }
 
+/** The conveniences on top of openapi-fetch, typed by the operations they call. */
+function helpers(client: Client<paths>) {
+  return {
+    /** POST /rest-auth/login/ with JSON credentials. */
+    login: (body: LoginRequest) => client.POST('/rest-auth/login/', { body }),
+    /** POST /rest-auth/logout/ with the current token. */
+    logout: () => client.POST('/rest-auth/logout/'),
+  };
+}
+
 /** The typed client: openapi-fetch's GET/POST/... plus login and logout helpers. */
-export type LatchkeyClient = Client<paths> & {
-  /** POST /rest-auth/login/ with JSON credentials. */
-  login(body: LoginRequest): ReturnType<Client<paths>['POST']>;
-  /** POST /rest-auth/logout/ with the current token. */
-  logout(): ReturnType<Client<paths>['POST']>;
-};
+export type LatchkeyClient = Client<paths> & ReturnType<typeof helpers>;
 
 /** Creates a client for a Latchkey server. */
 export function createClient(options: ClientOptions): LatchkeyClient {
@@ -70,8 +75,5 @@ export function createClient(options: ClientOptions): LatchkeyClient {
     },
   };
   client.use(auth);
-  return Object.assign(client, {
-    login: (body: LoginRequest) => client.POST('/rest-auth/login/', { body }),
-    logout: () => client.POST('/rest-auth/logout/'),
-  }) as LatchkeyClient;
+  return Object.assign(client, helpers(client));
 }
