@@ -91,12 +91,13 @@ export class ConfigError extends Error {
 /**
  * Parses configuration from an environment-like record (process.env, Deno.env.toObject()).
  * Empty strings count as unset so `PORT= npm start` means "default", as in most twelve-factor tools.
+ * So do blank ones: coerced, `TOKEN_TTL=" "` would be 0 and silently disable expiry.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const cleaned: Record<string, string> = {};
   for (const key of Object.keys(schema.shape)) {
     const value = env[key];
-    if (value !== undefined && value !== '') cleaned[key] = value;
+    if (value !== undefined && value.trim() !== '') cleaned[key] = value;
   }
   const result = schema.safeParse(cleaned);
   if (!result.success) {

@@ -6,7 +6,7 @@
  * whose process is gone is stale and taken over.
  */
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 
 /** Thrown when another live process holds the data directory. */
 export class DataDirLockedError extends Error {
@@ -29,15 +29,23 @@ function alive(pid: number): boolean | undefined {
   }
 }
 
+/**
+ * Lock files this process holds. A lock naming our own PID is stale (a restarted container reuses
+ * PID 1) unless it is one of these: then a second opener in this process must be refused too.
+ */
+const held = new Set<string>();
+
 /** Takes the lock on `dir` for this process; returns the function that releases it. */
 export function lockDataDir(dir: string, holder: string): () => void {
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'latchkey.lock');
+  const file = resolve(dir, 'latchkey.lock');
   const mine = JSON.stringify({ pid: process.pid, holder, since: new Date().toISOString() });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, mine, { flag: 'wx' });
+      held.add(file);
       return () => {
+        held.delete(file);
         try {
           if (readFileSync(file, 'utf8') === mine) unlinkSync(file);
         } catch {
@@ -52,7 +60,7 @@ export function lockDataDir(dir: string, holder: string): () => void {
       } catch {
         // unreadable lock: treat as stale
       }
-      const state = owner.pid && owner.pid !== process.pid ? alive(owner.pid) : false;
+      const state = !owner.pid ? false : owner.pid === process.pid ? held.has(file) : alive(owner.pid);
       if (state !== false) {
         const unsure =
           state === undefined

@@ -1,0 +1,158 @@
+/**
+ * Passwords (design §3): argon2id with OWASP's parameters in PHC format, Django pbkdf2_sha256 hashes
+ * verified and flagged for upgrade, corrupt hashes never matching, unknown users costing the same time
+ * as known ones, and hashing kept off the event loop. Timings are real measurements.
+ */
+import { pbkdf2Sync } from 'node:crypto';
+import { hash as argon2Hash, hashSync as argon2HashSync } from '@node-rs/argon2';
+import { describe, expect, it } from 'vitest';
+import { burnVerification, hashPassword, needsRehash, verifyPassword } from '../../server/auth/passwords.ts';
+
+const PHC = /^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/;
+
+function django(password: string, salt = 'p9Dd2XpJ8ZkQvR1sLw0aYc', iterations = 50_000): string {
+  const hash = pbkdf2Sync(password, salt, iterations, 32, 'sha256').toString('base64');
+  return `pbkdf2_sha256$${iterations}$${salt}$${hash}`;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function elapsed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+describe('hashPassword', () => {
+  it('produces argon2id PHC strings with m=19456, t=2, p=1 and a fresh salt each time', async () => {
+    const a = await hashPassword('correct horse');
+    const b = await hashPassword('correct horse');
+    expect(a).toMatch(PHC);
+    expect(b).toMatch(PHC);
+    expect(a).not.toBe(b);
+    expect(a).not.toContain('correct horse');
+  });
+});
+
+describe('verifyPassword', () => {
+  it('accepts the password and nothing else, exactly as given', async () => {
+    const stored = await hashPassword(' s\u00e9cret ');
+    expect(await verifyPassword(' s\u00e9cret ', stored)).toBe(true);
+    for (const wrong of ['s\u00e9cret', ' s\u00e9cret', ' S\u00c9CRET ', ' secret ', '', ' s\u00e9cret  ']) {
+      expect(await verifyPassword(wrong, stored), JSON.stringify(wrong)).toBe(false);
+    }
+  });
+
+  it('verifies Django pbkdf2_sha256 hashes, as Django encodes them', async () => {
+    const stored = django('legacy p\u00e4ssword');
+    expect(await verifyPassword('legacy p\u00e4ssword', stored)).toBe(true);
+    expect(await verifyPassword('legacy password', stored)).toBe(false);
+    expect(await verifyPassword('legacy p\u00e4ssword', django('other'))).toBe(false);
+    const [, iterations, salt, hash] = stored.split('$');
+    expect(
+      await verifyPassword('legacy p\u00e4ssword', `pbkdf2_sha256$${Number(iterations) + 1}$${salt}$${hash}`),
+    ).toBe(false);
+    expect(await verifyPassword('legacy p\u00e4ssword', `pbkdf2_sha256$${iterations}$${salt}x$${hash}`)).toBe(
+      false,
+    );
+  });
+
+  it('answers false, never throws, for corrupt or unknown hashes', async () => {
+    const good = await hashPassword('pw');
+    const corrupt = [
+      '',
+      '!',
+      'pw',
+      '$argon2id$',
+      '$argon2id$v=19$m=19456,t=2,p=1$garbage',
+      good.slice(0, -10),
+      `${good.slice(0, -4)}!!!!`,
+      'pbkdf2_sha256$',
+      'pbkdf2_sha256$abc$salt$hash',
+      'pbkdf2_sha256$0$salt$aGFzaA==',
+      'pbkdf2_sha256$-5$salt$aGFzaA==',
+      'pbkdf2_sha256$1000$$aGFzaA==',
+      'pbkdf2_sha256$1000$salt$not base64 at all %%%',
+      'pbkdf2_sha1$1000$salt$aGFzaA==',
+      'md5$salt$5f4dcc3b5aa765d61d8327deb882cf99',
+      'bcrypt$$2b$12$abcdefghijklmnopqrstuv',
+    ];
+    for (const stored of corrupt) {
+      await expect(verifyPassword('pw', stored), stored).resolves.toBe(false);
+    }
+  });
+});
+
+describe('needsRehash', () => {
+  it('keeps current argon2id hashes and flags everything else', async () => {
+    expect(needsRehash(await hashPassword('pw'))).toBe(false);
+    expect(needsRehash(django('pw'))).toBe(true);
+    const weaker = await argon2Hash('pw', { algorithm: 2, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+    expect(weaker).toMatch(/^\$argon2id\$/);
+    expect(await verifyPassword('pw', weaker)).toBe(true);
+    expect(needsRehash(weaker)).toBe(true);
+    const argon2i = await argon2Hash('pw', { algorithm: 1, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+    expect(needsRehash(argon2i)).toBe(true);
+    expect(needsRehash('')).toBe(true);
+  });
+});
+
+describe('timing', () => {
+  it('an unknown user (burnVerification) costs about what a wrong password costs', async () => {
+    const stored = await hashPassword('the real one');
+    await burnVerification('warm-up');
+    const wrong: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      wrong.push(await elapsed(() => verifyPassword(`guess ${i}`, stored)));
+      unknown.push(await elapsed(() => burnVerification(`guess ${i}`)));
+    }
+    const ratio = median(unknown) / median(wrong);
+    expect(median(wrong)).toBeGreaterThan(2);
+    expect(ratio, `unknown ${median(unknown)} ms / wrong ${median(wrong)} ms`).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(2);
+  });
+
+  it('hashing runs off the event loop: a timer keeps ticking while passwords hash', async () => {
+    const ticksDuring = async (work: () => Promise<unknown> | unknown) => {
+      let ticks = 0;
+      let last = performance.now();
+      let maxGap = 0;
+      const timer = setInterval(() => {
+        const now = performance.now();
+        maxGap = Math.max(maxGap, now - last);
+        last = now;
+        ticks++;
+      }, 5);
+      // Let the timer start before the work does.
+      await new Promise((r) => setTimeout(r, 20));
+      ticks = 0;
+      maxGap = 0;
+      last = performance.now();
+      const start = performance.now();
+      await work();
+      const took = performance.now() - start;
+      maxGap = Math.max(maxGap, performance.now() - last);
+      clearInterval(timer);
+      return { ticks, maxGap, took };
+    };
+
+    const hashes = () =>
+      Promise.all(
+        [1, 2, 3].map(async () => {
+          for (let i = 0; i < 3; i++) await hashPassword(`pw ${i}`);
+        }),
+      );
+    const async = await ticksDuring(hashes);
+    // Control: the same work done synchronously blocks the loop, so the measurement can fail.
+    const sync = await ticksDuring(() => {
+      for (let i = 0; i < 3; i++)
+        argon2HashSync(`pw ${i}`, { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+    });
+    expect(sync.ticks).toBe(0);
+    expect(sync.maxGap).toBeGreaterThanOrEqual(sync.took - 1);
+    expect(async.took).toBeGreaterThan(30);
+    expect(async.ticks, JSON.stringify(async)).toBeGreaterThan(async.took / 5 / 4);
+    expect(async.maxGap, JSON.stringify(async)).toBeLessThan(Math.max(async.took / 2, 50));
+  });
+});
