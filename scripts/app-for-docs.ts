@@ -15,6 +15,7 @@ export function appForDocs() {
     db: inert,
     users: inert,
     tokens: inert,
+    sessions: inert,
     throttle: inert,
     purger: inert,
     clientIp: () => '',

@@ -7,6 +7,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AuthVariables } from './auth/authenticate.ts';
 import { type ClientIpResolver, clientIpResolver } from './auth/client-ip.ts';
 import { Purger } from './auth/purge.ts';
+import { SessionStore } from './auth/sessions.ts';
 import { Throttle } from './auth/throttle.ts';
 import { TokenStore } from './auth/token-store.ts';
 import { UserStore } from './auth/user-store.ts';
@@ -22,6 +23,8 @@ export interface Services {
   db: Database;
   users: UserStore;
   tokens: TokenStore;
+  /** Cookie sessions (session login, the admin page), server-side rows. */
+  sessions: SessionStore;
   /** Attempt counters (login throttling), shared by every instance through the database. */
   throttle: Throttle;
   /** Deletes expired tokens and throttle windows now and then (see server/auth/purge.ts). */
@@ -47,6 +50,7 @@ export function createServices(config: Config, db: Database, log: Logger): Servi
     log,
     users: new UserStore(db),
     tokens,
+    sessions: new SessionStore(db, config),
     throttle,
     purger: new Purger(db, { tokens, throttle }, config, log),
     clientIp: clientIpResolver(config.TRUST_PROXY),

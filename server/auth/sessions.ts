@@ -1,0 +1,145 @@
+/**
+ * @module
+ * Cookie sessions (session login and the admin page), kept server-side in the `sessions` table so that
+ * ending one, deactivating its user or changing a password takes effect on every instance at once.
+ *
+ * A session id is 40 base62 characters from the CSPRNG (about 238 bits); only its SHA-256 digest is
+ * stored, so a leaked table does not hand out live sessions. Each session has its own CSRF secret, the
+ * value of the `csrftoken` cookie: a cookie-authenticated unsafe request must echo it in `X-CSRFToken`.
+ * Sessions expire SESSION_TTL seconds after they are opened (fixed, as Django's default), which keeps
+ * the cookie path free of writes.
+ */
+import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/open.ts';
+import { sessions, users } from '../db/schema.ts';
+import type { AuthUser } from './token-store.ts';
+import { digestKey, randomBase62 } from './tokens.ts';
+
+const SESSION_ID_LENGTH = 40;
+/** Length of a CSRF secret (Django's CSRF_SECRET_LENGTH). */
+export const CSRF_SECRET_LENGTH = 32;
+const SESSION_ID_PATTERN = /^[0-9A-Za-z]{40}$/;
+
+/** A session just opened: the id (for the cookie, never stored) and its CSRF secret. */
+export interface OpenedSession {
+  id: string;
+  digest: string;
+  csrfSecret: string;
+  expiresAt: Date;
+}
+
+/** A live session found by its id, with its user. */
+export interface SessionWithUser {
+  session: { digest: string; csrfSecret: string; expiresAt: Date };
+  user: AuthUser;
+}
+
+/** A new CSRF secret (also used for the anonymous `csrftoken` cookie of the admin login form). */
+export function newCsrfSecret(): string {
+  return randomBase62(CSRF_SECRET_LENGTH);
+}
+
+/** Session data access bound to one database and SESSION_TTL. */
+export class SessionStore {
+  readonly #db: Database;
+  readonly #ttlMs: number;
+  readonly #byDigest;
+
+  constructor(db: Database, config: Pick<Config, 'SESSION_TTL'>) {
+    this.#db = db;
+    this.#ttlMs = config.SESSION_TTL * 1000;
+    this.#byDigest = db
+      .select({
+        session: { digest: sessions.digest, csrfSecret: sessions.csrfSecret, expiresAt: sessions.expiresAt },
+        user: {
+          id: users.id,
+          username: users.username,
+          email: users.email,
+          firstName: users.firstName,
+          lastName: users.lastName,
+          isActive: users.isActive,
+          isStaff: users.isStaff,
+          isSuperuser: users.isSuperuser,
+        },
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(
+        and(eq(sessions.digest, sql.placeholder('digest')), gt(sessions.expiresAt, sql.placeholder('now'))),
+      )
+      .limit(1)
+      .prepare('latchkey_session_by_digest');
+  }
+
+  /** Seconds a session lives: the cookies' Max-Age. */
+  get ttlSeconds(): number {
+    return this.#ttlMs / 1000;
+  }
+
+  /** Opens a session for a user. The id is returned once, for the cookie. */
+  async open(userId: number, now = new Date()): Promise<OpenedSession> {
+    const id = randomBase62(SESSION_ID_LENGTH);
+    const opened = {
+      id,
+      digest: digestKey(id),
+      csrfSecret: newCsrfSecret(),
+      expiresAt: new Date(now.getTime() + this.#ttlMs),
+    };
+    await this.#db.insert(sessions).values({
+      digest: opened.digest,
+      userId,
+      csrfSecret: opened.csrfSecret,
+      createdAt: now,
+      expiresAt: opened.expiresAt,
+    });
+    return opened;
+  }
+
+  /**
+   * The live session with this id and its user (active or not: callers decide), or undefined for an
+   * unknown, ended or expired one. Ids that cannot be ours are refused without a database read.
+   */
+  async find(id: string, now = new Date()): Promise<SessionWithUser | undefined> {
+    if (!SESSION_ID_PATTERN.test(id)) return undefined;
+    const rows = await this.#byDigest.execute({ digest: digestKey(id), now });
+    return rows[0];
+  }
+
+  /** Ends one session by its digest; returns whether it existed. */
+  async end(digest: string): Promise<boolean> {
+    const gone = await this.#db
+      .delete(sessions)
+      .where(eq(sessions.digest, digest))
+      .returning({ d: sessions.digest });
+    return gone.length > 0;
+  }
+
+  /** Ends every session of a user, optionally keeping one (by digest). Returns how many went. */
+  async endAll(userId: number, exceptDigest?: string): Promise<number> {
+    const where =
+      exceptDigest === undefined
+        ? eq(sessions.userId, userId)
+        : and(eq(sessions.userId, userId), ne(sessions.digest, exceptDigest));
+    const gone = await this.#db.delete(sessions).where(where).returning({ d: sessions.digest });
+    return gone.length;
+  }
+
+  /** How many live sessions a user has (for the admin and tests). */
+  async count(userId: number, now = new Date()): Promise<number> {
+    const [row] = await this.#db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now)));
+    return row?.n ?? 0;
+  }
+
+  /** Deletes expired sessions; returns how many. */
+  async purgeExpired(now = new Date()): Promise<number> {
+    const gone = await this.#db
+      .delete(sessions)
+      .where(lt(sessions.expiresAt, now))
+      .returning({ d: sessions.digest });
+    return gone.length;
+  }
+}
