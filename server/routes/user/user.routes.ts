@@ -25,8 +25,8 @@ export const UserUpdateBody = z
       .trim()
       .min(1, MESSAGES.blank)
       .max(150, atMost(150))
-      .regex(
-        USERNAME,
+      .refine(
+        (v) => v === '' || USERNAME.test(v),
         'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
       )
       .optional(),
