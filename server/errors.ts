@@ -129,3 +129,11 @@ export const DetailSchema = z
 export const ValidationErrorSchema = z
   .record(z.string(), z.array(z.string()))
   .openapi('ValidationError', { example: { non_field_errors: [MESSAGES.badCredentials] } });
+
+/**
+ * Any 400 of an operation with a body: field errors, or `{"detail": "JSON parse error - ..."}` when the
+ * body could not be read at all (DRF answers both with 400).
+ */
+export const BadRequestSchema = z
+  .union([ValidationErrorSchema, DetailSchema])
+  .openapi('BadRequest', { example: { password: [MESSAGES.required] } });

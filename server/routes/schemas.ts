@@ -4,7 +4,7 @@
  * the public user shape.
  */
 import { z } from '@hono/zod-openapi';
-import { DetailSchema, MESSAGES, ValidationErrorSchema } from '../errors.ts';
+import { BadRequestSchema, DetailSchema, MESSAGES } from '../errors.ts';
 
 /** The user as the API shows it (dj-rest-auth's UserDetailsSerializer). */
 export const UserSchema = z
@@ -26,7 +26,7 @@ const detail = (description: string, message: string) => json(DetailSchema, desc
 
 /** Responses shared across operations, keyed by status. */
 export const errors = {
-  400: json(ValidationErrorSchema, 'Invalid input: field errors, or `detail` for a malformed body', {
+  400: json(BadRequestSchema, 'Invalid input: field errors, or `detail` for a malformed body', {
     password: [MESSAGES.required],
   }),
   401: {

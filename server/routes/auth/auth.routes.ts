@@ -3,7 +3,7 @@
  * Contracts of the dj-rest-auth compatible login and logout operations.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { DetailSchema, MESSAGES, ValidationErrorSchema } from '../../errors.ts';
+import { BadRequestSchema, DetailSchema, MESSAGES } from '../../errors.ts';
 import { errorResponses, jsonResponse, UserSchema } from '../schemas.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -74,7 +74,7 @@ export const login = createRoute({
   request: { body: { content: loginContent } },
   responses: {
     200: jsonResponse(LoginResponse, 'Logged in: the new token (shown once) and the user'),
-    400: jsonResponse(ValidationErrorSchema, 'Bad credentials, inactive user, or invalid fields', {
+    400: jsonResponse(BadRequestSchema, 'Bad credentials, inactive user, invalid fields, or malformed JSON', {
       non_field_errors: [MESSAGES.badCredentials],
     }),
     ...errorResponses(403, 405, 413, 415, 429),

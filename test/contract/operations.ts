@@ -1,0 +1,171 @@
+/**
+ * @module
+ * The contract table: one entry per operationId in openapi.yaml, calling it through the SDK with the
+ * requests that reach each documented status. contract.test.ts runs every entry in-process and over a
+ * socket, checks every response against openapi.yaml, and fails when an operation has no entry or a
+ * documented status is neither reached nor listed in `unreached` with the reason.
+ *
+ * Adding an operation: add `myOperation: { run: async (fx) => { ... } }` below, calling it through
+ * `fx.alice.client` / `fx.anon` / `fx.user(...)`, and `fx.raw(...)` for what the SDK types rule out.
+ */
+import { expect } from 'vitest';
+import { MESSAGES } from '../../server/errors.ts';
+import { expectStatus, type Fixtures } from './fixtures.ts';
+
+/** How one operation is exercised. */
+export interface ContractEntry {
+  run(fx: Fixtures): Promise<void>;
+  /** Documented statuses this entry cannot reach, each with the reason. */
+  unreached?: Record<number, string>;
+}
+
+const LOGIN = '/rest-auth/login/';
+
+/**
+ * With SESSION_LOGIN on, logs alice in and returns a client that sends only her session cookie (no
+ * token, no X-CSRFToken): its unsafe requests must fail CSRF with 403.
+ */
+async function cookieOnlyClient(fx: Fixtures) {
+  const { response } = await expectStatus(
+    fx.anon.login({ username: fx.alice.username, password: fx.alice.password }),
+    200,
+  );
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  expect(cookie).toContain('sessionid=');
+  return fx.client(undefined, { headers: { Cookie: cookie } });
+}
+
+/** Every operation of openapi.yaml, keyed by operationId. */
+export const contract: Record<string, ContractEntry> = {
+  login: {
+    async run(fx) {
+      const { alice, anon } = fx;
+      const { data } = await expectStatus(
+        anon.login({ username: alice.username, password: alice.password }),
+        200,
+      );
+      expect(data?.key).toMatch(/^lk_/);
+      await expectStatus(
+        anon.POST(LOGIN, {
+          body: { username: alice.username, password: alice.password, label: 'form' },
+          bodySerializer: (body) => new URLSearchParams(body as Record<string, string>).toString(),
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' },
+        }),
+        200,
+      );
+      await expectStatus(anon.login({ username: alice.username, password: 'wrong' }), 400);
+      await expectStatus(anon.login({ username: '', password: '' }), 400);
+      await expectStatus(
+        fx.raw(anon, 'POST', LOGIN, {
+          body: '{"username":',
+          bodySerializer: (b: string) => b,
+          headers: { 'Content-Type': 'application/json' },
+        }),
+        400,
+      );
+      await expectStatus(
+        fx.raw(anon, 'POST', LOGIN, {
+          body: 'username=alice',
+          bodySerializer: (b: string) => b,
+          headers: { 'Content-Type': 'text/plain' },
+        }),
+        415,
+      );
+      await expectStatus(anon.login({ username: alice.username, password: 'x'.repeat(70_000) }), 413);
+      await expectStatus(fx.raw(anon, 'GET', LOGIN), 405);
+      await fx.withSettings({ TOKEN_LIMIT_PER_USER: '1', TOKEN_LIMIT_POLICY: 'reject' }, async () => {
+        await expectStatus(anon.login({ username: alice.username, password: alice.password }), 403);
+      });
+      await fx.withSettings({ LOGIN_THROTTLE_USER: '1' }, async () => {
+        await expectStatus(anon.login({ username: 'bob', password: 'wrong' }), 400);
+        const { error } = await expectStatus(anon.login({ username: 'bob', password: 'wrong' }), 429);
+        expect(error).toEqual({ detail: expect.stringMatching(/^Request was throttled\./) });
+      });
+    },
+  },
+
+  logout: {
+    async run(fx) {
+      const { alice, anon } = fx;
+      await expectStatus(anon.logout(), 401);
+      await expectStatus(fx.raw(alice.client, 'GET', '/rest-auth/logout/'), 405);
+      const { data } = await expectStatus(alice.client.logout(), 200);
+      expect(data).toEqual({ detail: MESSAGES.loggedOut });
+      await expectStatus(alice.client.logout(), 401);
+      await expectStatus(fx.client('Token a b').logout(), 401);
+      await fx.withSettings({ SESSION_LOGIN: 'true' }, async () => {
+        await expectStatus((await cookieOnlyClient(fx)).logout(), 403);
+      });
+    },
+  },
+
+  logoutAll: {
+    async run(fx) {
+      const { alice, anon } = fx;
+      await expectStatus(anon.POST('/rest-auth/logoutall/'), 401);
+      await expectStatus(fx.raw(alice.client, 'GET', '/rest-auth/logoutall/'), 405);
+      await expectStatus(alice.client.POST('/rest-auth/logoutall/'), 200);
+      await expectStatus(alice.client.POST('/rest-auth/logoutall/'), 401);
+      await fx.withSettings({ SESSION_LOGIN: 'true' }, async () => {
+        await expectStatus((await cookieOnlyClient(fx)).POST('/rest-auth/logoutall/'), 403);
+      });
+    },
+  },
+
+  testAuth: {
+    async run(fx) {
+      const { data } = await expectStatus(fx.alice.client.GET('/test_auth/'), 200);
+      expect(data).toBe('Hello alice!');
+      await expectStatus(fx.client(fx.alice.key, { scheme: 'Bearer' }).GET('/test_auth/'), 200);
+      await expectStatus(fx.anon.GET('/test_auth/'), 401);
+      await expectStatus(fx.client('lk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA').GET('/test_auth/'), 401);
+      await expectStatus(fx.raw(fx.alice.client, 'PUT', '/test_auth/'), 405);
+    },
+  },
+
+  testAuthPost: {
+    async run(fx) {
+      const { data } = await expectStatus(fx.alice.client.POST('/test_auth/'), 200);
+      expect(data).toBe('Hello alice! Posted!');
+      await expectStatus(fx.anon.POST('/test_auth/'), 401);
+      await expectStatus(fx.raw(fx.alice.client, 'DELETE', '/test_auth/'), 405);
+    },
+  },
+
+  healthz: {
+    async run(fx) {
+      await expectStatus(fx.anon.GET('/healthz/'), 200);
+      await expectStatus(fx.raw(fx.anon, 'POST', '/healthz/'), 405);
+    },
+  },
+
+  readyz: {
+    async run(fx) {
+      await expectStatus(fx.anon.GET('/readyz/'), 200);
+      await expectStatus(fx.raw(fx.anon, 'DELETE', '/readyz/'), 405);
+      await fx.withUnreachableDatabase(async () => {
+        const { error } = await expectStatus(fx.anon.GET('/readyz/'), 503);
+        expect(error).toEqual({ status: 'database unavailable' });
+      });
+    },
+  },
+
+  getOpenApiJson: {
+    async run(fx) {
+      const { data } = await expectStatus(fx.anon.GET('/openapi.json'), 200);
+      expect(data).toMatchObject({ openapi: '3.1.0' });
+      await expectStatus(fx.raw(fx.anon, 'POST', '/openapi.json'), 405);
+    },
+  },
+
+  getOpenApiYaml: {
+    async run(fx) {
+      const { data } = await expectStatus(fx.anon.GET('/openapi.yaml', { parseAs: 'text' }), 200);
+      expect(data).toMatch(/^openapi: 3\.1\.0\n/);
+      await expectStatus(fx.raw(fx.anon, 'POST', '/openapi.yaml'), 405);
+    },
+  },
+};
