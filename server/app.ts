@@ -10,6 +10,8 @@ import { onError, validationHook } from './errors.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
 import { registerSecuritySchemes } from './openapi.ts';
 import { canonicalPath } from './paths.ts';
+import { adminApiRoutes } from './routes/admin/index.ts';
+import { adminPageRoutes } from './routes/admin-page/index.ts';
 import { authRoutes } from './routes/auth/index.ts';
 import { mountDocs } from './routes/docs/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
@@ -42,9 +44,11 @@ export function createApp(services: Services) {
   app.route('/', testAuthRoutes(services));
   app.route('/', tokenRoutes(services));
   app.route('/', userRoutes(services));
+  app.route('/', adminApiRoutes(services));
   app.route('/', healthRoutes(services));
   mountDocs(app);
   app.route('/', pageRoutes(services));
+  app.route('/', adminPageRoutes(services));
 
   registerSecuritySchemes(app);
   app.notFound(methodNotAllowed(app as never));

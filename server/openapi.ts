@@ -23,12 +23,13 @@ const INFO: Parameters<OpenAPIHono['getOpenAPI31Document']>[0] = {
     { name: 'test-auth', description: "The tutorial's token check" },
     { name: 'tokens', description: "The caller's tokens: one per login, listed and revoked one by one" },
     { name: 'account', description: "The caller's details and password (dj-rest-auth compatible)" },
+    { name: 'admin', description: 'Users and tokens, for staff (the API of the /admin/ page)' },
     { name: 'health', description: 'Probes for load balancers and orchestrators' },
     { name: 'docs', description: 'This contract' },
   ],
 };
 
-/** Registers the token security scheme on an app's registry. */
+/** Registers the security schemes (token header, cookie session) on an app's registry. */
 export function registerSecuritySchemes(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'Token', {
     type: 'apiKey',
@@ -36,6 +37,13 @@ export function registerSecuritySchemes(app: OpenAPIHono<AppEnv>): void {
     name: 'Authorization',
     description:
       'DRF TokenAuthentication: `Authorization: Token <key>` (`Bearer <key>` is accepted too). Keys come from login.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'Session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'sessionid',
+    description:
+      "A cookie session (DRF SessionAuthentication), opened by the admin login form, or by login when SESSION_LOGIN is on. Over HTTPS the cookie is `__Host-sessionid`. Unsafe methods (POST, PATCH, DELETE) must send the `csrftoken` cookie's value in `X-CSRFToken` and, when Origin or Referer is sent, come from this server's origin or one in CORS_ALLOWED_ORIGINS; otherwise 403 `CSRF Failed: <reason>`.",
   });
 }
 

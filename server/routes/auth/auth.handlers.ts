@@ -1,8 +1,12 @@
 /**
  * @module
- * Login, logout and logout-everywhere.
+ * Login, logout and logout-everywhere. With SESSION_LOGIN on, login also opens a cookie session
+ * (`sessionid` + `csrftoken`) and logout/logoutall end it; with it off no operation here sets a cookie.
  */
 import type { RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { csrfFailed, originProblem } from '../../auth/csrf.ts';
+import { clearSessionCookies, csrfPolicy, requestSession, startSession } from '../../auth/session-cookies.ts';
 import { loginIdentity, loginKeys } from '../../auth/throttle.ts';
 import { TokenLimitError } from '../../auth/token-store.ts';
 import type { User } from '../../db/schema.ts';
@@ -26,7 +30,33 @@ export function publicUser(user: Pick<User, 'id' | 'username' | 'email' | 'first
 
 /** Handlers of the auth area, bound to the app's services. */
 export function authHandlers(services: Services) {
+  const sessionLogin = services.config.SESSION_LOGIN;
+  const policy = csrfPolicy(services.config);
+
+  /**
+   * Ends the cookie session of this request: the one that authenticated it, or (token logout with
+   * SESSION_LOGIN on) the caller's own session riding along in the cookie. Returns whether cookies
+   * should be cleared.
+   */
+  async function endRequestSession(c: Context<AppEnv>, userId: number): Promise<boolean> {
+    const current = c.get('session');
+    if (current) {
+      await services.sessions.end(current.digest);
+      return true;
+    }
+    if (!sessionLogin) return false;
+    const riding = await requestSession(c, services);
+    if (riding && riding.user.id === userId) await services.sessions.end(riding.session.digest);
+    return riding !== undefined;
+  }
+
   const loginHandler: RouteHandler<typeof login, AppEnv> = async (c) => {
+    // A login that opens a cookie session must come from a trusted origin, or a cross-site form could
+    // log the victim's browser into the attacker's account (login CSRF).
+    if (sessionLogin) {
+      const problem = originProblem(c, policy);
+      if (problem) throw csrfFailed(problem);
+    }
     const body = validBody(c, LoginBody);
     // Counted before the password is checked (429 when over a limit), refunded on success.
     const identity = await loginIdentity(services.users, body);
@@ -48,6 +78,7 @@ export function authHandlers(services: Services) {
       if (err instanceof TokenLimitError) throw ApiError.detail(403, err.message);
       throw err;
     }
+    if (sessionLogin) await startSession(c, services, user.id);
     return c.json(
       {
         key: issued.key,
@@ -59,12 +90,19 @@ export function authHandlers(services: Services) {
   };
 
   const logoutHandler: RouteHandler<typeof logout, AppEnv> = async (c) => {
-    await services.tokens.revoke(c.get('tokenId') as string);
+    const tokenId = c.get('tokenId');
+    if (tokenId) await services.tokens.revoke(tokenId);
+    if (await endRequestSession(c, (c.get('user') as { id: number }).id)) {
+      clearSessionCookies(c, services.config.TRUST_PROXY);
+    }
     return c.json({ detail: MESSAGES.loggedOut }, 200);
   };
 
   const logoutAllHandler: RouteHandler<typeof logoutAll, AppEnv> = async (c) => {
-    await services.tokens.revokeAll((c.get('user') as { id: number }).id);
+    const userId = (c.get('user') as { id: number }).id;
+    await services.tokens.revokeAll(userId);
+    await services.sessions.endAll(userId);
+    if (sessionLogin || c.get('session')) clearSessionCookies(c, services.config.TRUST_PROXY);
     return c.json({ detail: MESSAGES.loggedOut }, 200);
   };
 

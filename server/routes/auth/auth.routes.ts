@@ -88,9 +88,11 @@ export const logout = createRoute({
   path: '/rest-auth/logout/',
   operationId: 'logout',
   tags: ['auth'],
-  summary: 'Log out: revoke the presented token',
-  security: [{ Token: [] }],
-  responses: { 200: loggedOut, ...errorResponses(401, 405) },
+  summary: 'Log out: revoke the presented token (and end the cookie session)',
+  description:
+    'Revokes the token that made the request. A cookie session that came with the request (SESSION_LOGIN, or the admin page) is ended too and its cookies expired; a cookie-authenticated logout needs X-CSRFToken.',
+  security: [{ Token: [] }, { Session: [] }],
+  responses: { 200: loggedOut, ...errorResponses(401, 403, 405) },
 });
 
 export const logoutAll = createRoute({
@@ -98,7 +100,7 @@ export const logoutAll = createRoute({
   path: '/rest-auth/logoutall/',
   operationId: 'logoutAll',
   tags: ['auth'],
-  summary: "Log out everywhere: revoke all of the caller's tokens",
-  security: [{ Token: [] }],
-  responses: { 200: loggedOut, ...errorResponses(401, 405) },
+  summary: "Log out everywhere: revoke all of the caller's tokens and end all their sessions",
+  security: [{ Token: [] }, { Session: [] }],
+  responses: { 200: loggedOut, ...errorResponses(401, 403, 405) },
 });

@@ -1,0 +1,168 @@
+/**
+ * @module
+ * The admin pages (hidden from the contract), in the spirit of Django's admin: /admin/ is the cookie
+ * session's real user and needs staff status; /admin/login/ is a plain form POST, CSRF-protected like
+ * Django's (the `csrftoken` cookie is set when the form is shown and must come back in the hidden field,
+ * and a present Origin/Referer must be trusted), that opens a session for staff only; /admin/logout/
+ * (POST) ends it. With SESSION_LOGIN on, the session a REST login opened is the same kind of session,
+ * so a staff user who logged in through the API is already in.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { csrfProblem, isHttps } from '../../auth/csrf.ts';
+import {
+  clearSessionCookies,
+  csrfPolicy,
+  readCsrfCookie,
+  readSubmittedCsrf,
+  requestSession,
+  setCsrfCookie,
+  startSession,
+} from '../../auth/session-cookies.ts';
+import { CSRF_SECRET_LENGTH, newCsrfSecret } from '../../auth/sessions.ts';
+import { loginKeys, throttledMessage } from '../../auth/throttle.ts';
+import { ApiError } from '../../errors.ts';
+import type { AppEnv, Services } from '../../services.ts';
+import {
+  ADMIN_LOGIN_ERROR,
+  csrfFailurePage,
+  escapeHtml,
+  fallbackAdminPage,
+  loggedOutPage,
+  loginPage,
+} from './views.ts';
+
+/** Markers in client-demo/admin.html that the server fills in. */
+export const ADMIN_USER_MARKER = '<meta name="latchkey-admin-user" content="">';
+export const ADMIN_CSRF_MARKER = '<input type="hidden" name="csrfmiddlewaretoken" value="">';
+
+const PAGE_HEADERS = {
+  'Cache-Control': 'no-store',
+  Vary: 'Cookie',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'same-origin',
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+};
+
+const CSRF_COOKIE_PATTERN = new RegExp(`^[0-9A-Za-z]{${CSRF_SECRET_LENGTH}}$`);
+
+/** Only a path inside the admin may be a redirect target (no open redirect). */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/admin\/[A-Za-z0-9_\-./?=&%]*$/.test(next) && !next.includes('..')
+    ? next
+    : '/admin/';
+}
+
+function page(c: Context, html: string, status: 200 | 403 | 429 = 200) {
+  return c.html(html, status, PAGE_HEADERS);
+}
+
+/** Mounts /admin/, /admin/login/ and /admin/logout/. */
+export function adminPageRoutes(services: Services) {
+  const { config } = services;
+  const policy = csrfPolicy(config);
+  const limit = bodyLimit({
+    maxSize: config.MAX_BODY_BYTES,
+    onError: (c) => c.text('Request body is too large.', 413),
+  });
+  const router = new OpenAPIHono<AppEnv>();
+
+  /** The request's live session of an active user, if any. */
+  const activeSession = async (c: Context) => {
+    const found = await requestSession(c, services);
+    return found?.user.isActive ? found : undefined;
+  };
+
+  router.get('/admin/', async (c) => {
+    const found = await activeSession(c);
+    if (!found?.user.isStaff) return c.redirect('/admin/login/?next=/admin/', 302);
+    // The page's scripts read the token from the cookie; re-set it if the browser lost it.
+    if (readCsrfCookie(c) !== found.session.csrfSecret) {
+      setCsrfCookie(
+        c,
+        found.session.csrfSecret,
+        services.sessions.ttlSeconds,
+        isHttps(c, config.TRUST_PROXY),
+      );
+    }
+    const shell = services.assets ? await services.assets.adminHtml() : fallbackAdminPage();
+    const html = shell
+      .replace(
+        ADMIN_USER_MARKER,
+        `<meta name="latchkey-admin-user" content="${escapeHtml(found.user.username)}">`,
+      )
+      .replace(
+        ADMIN_CSRF_MARKER,
+        `<input type="hidden" name="csrfmiddlewaretoken" value="${escapeHtml(found.session.csrfSecret)}">`,
+      );
+    return page(c, html);
+  });
+
+  /** The anonymous CSRF token of the login form: the cookie's, or a new one set now. */
+  const formToken = (c: Context): string => {
+    const existing = readCsrfCookie(c);
+    if (existing && CSRF_COOKIE_PATTERN.test(existing)) return existing;
+    const fresh = newCsrfSecret();
+    setCsrfCookie(c, fresh, services.sessions.ttlSeconds, isHttps(c, config.TRUST_PROXY));
+    return fresh;
+  };
+
+  router.get('/admin/login/', async (c) => {
+    const next = safeNext(c.req.query('next'));
+    const found = await activeSession(c);
+    if (found?.user.isStaff) return c.redirect(next, 302);
+    return page(c, loginPage({ csrfToken: formToken(c), next, signedInAs: found?.user.username }));
+  });
+
+  router.post('/admin/login/', limit, async (c) => {
+    const submitted = await readSubmittedCsrf(c);
+    const problem = csrfProblem(c, policy, { cookie: readCsrfCookie(c), submitted });
+    if (problem) return page(c, csrfFailurePage(problem), 403);
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const username = typeof form.username === 'string' ? form.username : '';
+    const password = typeof form.password === 'string' ? form.password : '';
+    const next = safeNext(form.next ?? c.req.query('next'));
+    const again = (error: string, status: 200 | 429 = 200) =>
+      page(c, loginPage({ csrfToken: formToken(c), next, username, error }), status);
+    if (!username || !password || username.length > 150 || password.length > 4096) {
+      return again(ADMIN_LOGIN_ERROR);
+    }
+    let ticket: Awaited<ReturnType<Services['throttle']['attempt']>>;
+    try {
+      ticket = await services.throttle.attempt(
+        loginKeys(config, username.toLowerCase(), services.clientIp(c)),
+      );
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 429) {
+        c.header('Retry-After', err.headers['Retry-After'] ?? '60');
+        return again(throttledMessage(Number(err.headers['Retry-After'] ?? 60)), 429);
+      }
+      throw err;
+    }
+    const user = await services.users.authenticate({ username }, password);
+    // Valid credentials without staff status are refused with the same words (Django's admin does).
+    if (!user?.isStaff) return again(ADMIN_LOGIN_ERROR);
+    await services.throttle.refund(ticket);
+    await startSession(c, services, user.id);
+    return c.redirect(next, 302);
+  });
+
+  router.post('/admin/logout/', limit, async (c) => {
+    const found = await requestSession(c, services);
+    if (!found) return c.redirect('/admin/login/', 302);
+    const problem = csrfProblem(c, policy, {
+      cookie: readCsrfCookie(c),
+      submitted: await readSubmittedCsrf(c),
+      expected: found.session.csrfSecret,
+    });
+    if (problem) return page(c, csrfFailurePage(problem), 403);
+    await services.sessions.end(found.session.digest);
+    clearSessionCookies(c, config.TRUST_PROXY);
+    return page(c, loggedOutPage());
+  });
+
+  return router;
+}

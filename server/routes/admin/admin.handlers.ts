@@ -1,0 +1,210 @@
+/**
+ * @module
+ * Handlers of the admin API. Staff may manage users and tokens; only a superuser may create, change,
+ * delete or mint tokens for a superuser, or grant and remove superuser status, so that staff cannot
+ * raise themselves above their rank. Nobody can deactivate or delete themselves (a lock-out guard).
+ */
+import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { revokeOtherCredentials } from '../../auth/credentials.ts';
+import { passwordProblems } from '../../auth/password-policy.ts';
+import type { AuthUser } from '../../auth/token-store.ts';
+import { TokenLimitError } from '../../auth/token-store.ts';
+import { DuplicateUserError } from '../../auth/user-store.ts';
+import type { User } from '../../db/schema.ts';
+import { ApiError, MESSAGES } from '../../errors.ts';
+import type { AppEnv, Services } from '../../services.ts';
+import { validBody } from '../body.ts';
+import type * as routes from './admin.routes.ts';
+import { AdminTokenCreate, AdminUserCreate, AdminUserUpdate } from './admin.schemas.ts';
+import type { AdminStore, UserChanges } from './admin.store.ts';
+import { pageOf, pageRequest } from './paging.ts';
+
+type H<R extends RouteConfig> = RouteHandler<R, AppEnv>;
+
+/** The user as the admin API shows it. */
+export function adminUser(row: User) {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    first_name: row.firstName,
+    last_name: row.lastName,
+    is_active: row.isActive,
+    is_staff: row.isStaff,
+    is_superuser: row.isSuperuser,
+    date_joined: row.dateJoined.toISOString(),
+    last_login: row.lastLogin?.toISOString() ?? null,
+  };
+}
+
+interface TokenRow {
+  id: string;
+  userId: number;
+  username: string;
+  prefix: string;
+  label: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+}
+
+/** A token as the admin API shows it (never the key). */
+export function adminToken(row: TokenRow) {
+  return {
+    id: row.id,
+    user: row.userId,
+    username: row.username,
+    label: row.label,
+    prefix: row.prefix,
+    created: row.createdAt.toISOString(),
+    last_used: row.lastUsedAt?.toISOString() ?? null,
+    expiry: row.expiresAt?.toISOString() ?? null,
+  };
+}
+
+const denied = () => ApiError.detail(403, MESSAGES.permissionDenied);
+const notFound = () => ApiError.detail(404, MESSAGES.notFound);
+
+function caller(c: Context<AppEnv>): AuthUser {
+  const user = c.get('user');
+  if (!user) throw ApiError.unauthorized(MESSAGES.notAuthenticated);
+  return user;
+}
+
+/** Handlers of the admin area, bound to the app's services and the admin store. */
+export function adminHandlers(services: Services, store: AdminStore) {
+  /** The target user, when the caller may act on them. */
+  async function target(c: Context<AppEnv>, id: number, change: boolean): Promise<User> {
+    const row = await services.users.byId(id);
+    if (!row) throw notFound();
+    if (change && row.isSuperuser && !caller(c).isSuperuser) throw denied();
+    return row;
+  }
+
+  const listUsers: H<typeof routes.adminListUsers> = async (c) => {
+    const query = c.req.valid('query');
+    const paging = pageRequest(query);
+    const { count, rows } = await store.listUsers(query.search, paging.size, paging.offset);
+    return c.json(pageOf(c, paging, count, rows.map(adminUser)), 200);
+  };
+
+  const createUser: H<typeof routes.adminCreateUser> = async (c) => {
+    const body = validBody(c, AdminUserCreate);
+    if (body.is_superuser && !caller(c).isSuperuser) throw denied();
+    const problems = passwordProblems(body.password, {
+      username: body.username,
+      email: body.email,
+      firstName: body.first_name,
+      lastName: body.last_name,
+    });
+    if (problems.length) throw ApiError.validation({ password: problems });
+    try {
+      const row = await services.users.create({
+        username: body.username,
+        password: body.password,
+        email: body.email,
+        firstName: body.first_name,
+        lastName: body.last_name,
+        isActive: body.is_active,
+        isStaff: body.is_staff,
+        isSuperuser: body.is_superuser,
+      });
+      return c.json(adminUser(row), 201);
+    } catch (err) {
+      if (err instanceof DuplicateUserError) throw ApiError.validation({ username: [err.message] });
+      throw err;
+    }
+  };
+
+  const getUser: H<typeof routes.adminGetUser> = async (c) => {
+    return c.json(adminUser(await target(c, c.req.valid('param').id, false)), 200);
+  };
+
+  const updateUser: H<typeof routes.adminUpdateUser> = async (c) => {
+    const me = caller(c);
+    const row = await target(c, c.req.valid('param').id, true);
+    const body = validBody(c, AdminUserUpdate);
+    if (body.is_superuser !== undefined && body.is_superuser !== row.isSuperuser && !me.isSuperuser) {
+      throw denied();
+    }
+    if (row.id === me.id && body.is_active === false) {
+      throw ApiError.validation({ is_active: ['You cannot deactivate your own account.'] });
+    }
+    if (body.password !== undefined) {
+      const problems = passwordProblems(body.password, {
+        username: row.username,
+        email: body.email ?? row.email,
+        firstName: body.first_name ?? row.firstName,
+        lastName: body.last_name ?? row.lastName,
+      });
+      if (problems.length) throw ApiError.validation({ password: problems });
+    }
+    const changes: UserChanges = {};
+    if (body.email !== undefined) changes.email = body.email;
+    if (body.first_name !== undefined) changes.firstName = body.first_name;
+    if (body.last_name !== undefined) changes.lastName = body.last_name;
+    if (body.is_active !== undefined) changes.isActive = body.is_active;
+    if (body.is_staff !== undefined) changes.isStaff = body.is_staff;
+    if (body.is_superuser !== undefined) changes.isSuperuser = body.is_superuser;
+    const updated = await store.updateUser(row.id, changes);
+    if (!updated) throw notFound();
+    if (body.password !== undefined) {
+      await services.users.setPassword(row.id, body.password);
+      // As after the user's own password change: whoever held the old one is logged out everywhere.
+      const keep =
+        row.id === me.id ? { tokenId: c.get('tokenId'), sessionDigest: c.get('session')?.digest } : {};
+      await revokeOtherCredentials(services, row.id, keep);
+    }
+    return c.json(adminUser(updated), 200);
+  };
+
+  const deleteUser: H<typeof routes.adminDeleteUser> = async (c) => {
+    const row = await target(c, c.req.valid('param').id, true);
+    if (row.id === caller(c).id) {
+      throw ApiError.validation({ non_field_errors: ['You cannot delete your own account.'] });
+    }
+    if (!(await store.deleteUser(row.id))) throw notFound();
+    return c.body(null, 204);
+  };
+
+  const listUserTokens: H<typeof routes.adminListUserTokens> = async (c) => {
+    const row = await target(c, c.req.valid('param').id, false);
+    const paging = pageRequest(c.req.valid('query'));
+    const count = await store.countTokens(row.id);
+    const rows = await services.tokens.list(row.id, { limit: paging.size, offset: paging.offset });
+    return c.json(pageOf(c, paging, count, rows.map(adminToken)), 200);
+  };
+
+  const createUserToken: H<typeof routes.adminCreateUserToken> = async (c) => {
+    const row = await target(c, c.req.valid('param').id, true);
+    const body = validBody(c, AdminTokenCreate);
+    const label = body.label?.trim() || `created by ${caller(c).username} in the admin`;
+    try {
+      const { key, token } = await services.tokens.issue(row.id, label);
+      return c.json({ key, ...adminToken({ ...token, username: row.username }) }, 201);
+    } catch (err) {
+      if (err instanceof TokenLimitError) throw ApiError.detail(403, err.message);
+      throw err;
+    }
+  };
+
+  const revokeToken: H<typeof routes.adminRevokeToken> = async (c) => {
+    const owner = await store.tokenOwner(c.req.valid('param').id);
+    if (!owner) throw notFound();
+    if (owner.isSuperuser && !caller(c).isSuperuser) throw denied();
+    if (!(await services.tokens.revoke(owner.tokenId))) throw notFound();
+    return c.body(null, 204);
+  };
+
+  return {
+    listUsers,
+    createUser,
+    getUser,
+    updateUser,
+    deleteUser,
+    listUserTokens,
+    createUserToken,
+    revokeToken,
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * @module
+ * Shapes of the admin API: users as staff see them, tokens of any user, DRF-style pages
+ * (`{count, next, previous, results}`), and the bodies of create and update.
+ */
+import { z } from '@hono/zod-openapi';
+import { MAX_PASSWORD_LENGTH } from '../../auth/password-policy.ts';
+import { MESSAGES } from '../../errors.ts';
+
+const text = () => z.string({ error: 'Not a valid string.' });
+const flag = () => z.boolean({ error: 'Must be a valid boolean.' });
+const when = (description: string) => z.string().datetime().openapi({ description });
+
+/** Django's username rule (UnicodeUsernameValidator) and message. */
+export const USERNAME_PATTERN = /^[\p{L}\p{N}_.@+-]+$/u;
+const USERNAME_MESSAGE =
+  'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.';
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+const names = {
+  email: text()
+    .max(254, 'Ensure this field has no more than 254 characters.')
+    .refine((v) => v === '' || EMAIL.test(v), 'Enter a valid email address.'),
+  first_name: text().max(150, 'Ensure this field has no more than 150 characters.'),
+  last_name: text().max(150, 'Ensure this field has no more than 150 characters.'),
+};
+
+const password = text()
+  .min(1, MESSAGES.blank)
+  .max(MAX_PASSWORD_LENGTH, `Ensure this field has no more than ${MAX_PASSWORD_LENGTH} characters.`);
+
+/** A user as staff see it (Django's auth.User fields, never the password hash). */
+export const AdminUser = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    email: z.string(),
+    first_name: z.string(),
+    last_name: z.string(),
+    is_active: z
+      .boolean()
+      .openapi({ description: 'Inactive users cannot log in; their credentials stop working' }),
+    is_staff: z.boolean().openapi({ description: 'May use the admin (this API and /admin/)' }),
+    is_superuser: z
+      .boolean()
+      .openapi({ description: 'Only superusers may create, change or delete superusers' }),
+    date_joined: when('When the user was created'),
+    last_login: when('When the user last logged in; null: never').nullable(),
+  })
+  .openapi('AdminUser', {
+    example: {
+      id: 2,
+      username: 'alice',
+      email: 'alice@example.com',
+      first_name: 'Alice',
+      last_name: '',
+      is_active: true,
+      is_staff: false,
+      is_superuser: false,
+      date_joined: '2026-11-01T09:00:00.000Z',
+      last_login: '2026-11-02T17:45:12.000Z',
+    },
+  });
+
+/** Body of user creation. */
+export const AdminUserCreate = z
+  .object({
+    username: text()
+      .min(1, MESSAGES.blank)
+      .max(150, 'Ensure this field has no more than 150 characters.')
+      // A refine, not .regex(): the Unicode pattern has no portable JSON Schema form.
+      .refine((v) => USERNAME_PATTERN.test(v), USERNAME_MESSAGE)
+      .openapi({ description: 'Letters, digits and @/./+/-/_ only (Django), unique regardless of case' }),
+    password: password.openapi({
+      description: 'Checked against the password policy; stored as an argon2id hash',
+    }),
+    email: names.email.optional(),
+    first_name: names.first_name.optional(),
+    last_name: names.last_name.optional(),
+    is_active: flag().optional().openapi({ description: 'Default true' }),
+    is_staff: flag().optional().openapi({ description: 'Default false' }),
+    is_superuser: flag().optional().openapi({ description: 'Default false; only a superuser may set it' }),
+  })
+  .openapi('AdminUserCreate', {
+    example: { username: 'alice', password: 'a long passphrase', email: 'alice@example.com' },
+  });
+
+/** Body of a partial user update. */
+export const AdminUserUpdate = z
+  .object({
+    email: names.email.optional(),
+    first_name: names.first_name.optional(),
+    last_name: names.last_name.optional(),
+    is_active: flag()
+      .optional()
+      .openapi({ description: "false: the user's tokens and sessions stop working at once" }),
+    is_staff: flag().optional(),
+    is_superuser: flag().optional().openapi({ description: 'Only a superuser may change it' }),
+    password: password.optional().openapi({
+      description: "A new password: ends all of the user's tokens and sessions (but the caller's own)",
+    }),
+  })
+  .openapi('AdminUserUpdate', { example: { is_active: false } });
+
+/** A token of any user, as staff see it: never the key. */
+export const AdminToken = z
+  .object({
+    id: z.string().openapi({ description: 'Public identifier (not secret)' }),
+    user: z.number().int().openapi({ description: "The owner's id" }),
+    username: z.string(),
+    label: z.string(),
+    prefix: z.string().openapi({ description: "The key's first characters" }),
+    created: when('When the token was issued'),
+    last_used: when('When the token was last used; null: never').nullable(),
+    expiry: when('When the token expires unless used again; null: never').nullable(),
+  })
+  .openapi('AdminToken', {
+    example: {
+      id: '3kTz9QmWp0aXcV7b',
+      user: 2,
+      username: 'alice',
+      label: 'Firefox on Linux',
+      prefix: 'lk_4Vq8y',
+      created: '2026-11-01T09:00:00.000Z',
+      last_used: '2026-11-02T17:45:12.000Z',
+      expiry: '2026-11-03T03:45:12.000Z',
+    },
+  });
+
+/** A token just created for a user: the only time its key is shown. */
+export const AdminTokenCreated = AdminToken.extend({
+  key: z.string().openapi({ description: 'The key, shown only in this response' }),
+}).openapi('AdminTokenCreated', {
+  example: {
+    key: 'lk_4Vq8yTzR2mXo0bN7cLk5HsPe9uWd1FaGj3Q0aZb',
+    id: '3kTz9QmWp0aXcV7b',
+    user: 2,
+    username: 'alice',
+    label: 'CI deploy key',
+    prefix: 'lk_4Vq8y',
+    created: '2026-11-01T09:00:00.000Z',
+    last_used: null,
+    expiry: '2026-11-01T19:00:00.000Z',
+  },
+});
+
+/** Body of token creation. */
+export const AdminTokenCreate = z
+  .object({
+    label: text()
+      .max(200, 'Ensure this field has no more than 200 characters.')
+      .optional()
+      .openapi({ description: 'Names the token; default "created by <your username> in the admin"' }),
+  })
+  .openapi('AdminTokenCreate', { example: { label: 'CI deploy key' } });
+
+/** A DRF PageNumberPagination page of `item`. */
+export function page<T extends z.ZodType>(item: T, name: string) {
+  return z
+    .object({
+      count: z.number().int().openapi({ description: 'How many items match, on all pages' }),
+      next: z.string().nullable().openapi({ description: 'URL of the next page; null on the last' }),
+      previous: z.string().nullable().openapi({ description: 'URL of the previous page; null on the first' }),
+      results: z.array(item),
+    })
+    .openapi(name);
+}
+
+/** `?page=&page_size=` (DRF's names); bad values are handled as DRF does, in the handler. */
+export const PageQuery = {
+  page: z
+    .string()
+    .optional()
+    .openapi({ param: { name: 'page', in: 'query' }, description: 'Page number, from 1', example: '1' }),
+  page_size: z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: 'page_size', in: 'query' },
+      description: 'Items per page, 1 to 100 (default 20)',
+      example: '20',
+    }),
+};
+
+/** `{id}` of a user. */
+export const UserIdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .openapi({ param: { name: 'id', in: 'path' }, type: 'integer', example: 2 }),
+});
+
+/** `{id}` of a token. */
+export const TokenIdParam = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '3kTz9QmWp0aXcV7b' }),
+});
