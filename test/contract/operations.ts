@@ -135,6 +135,101 @@ export const contract: Record<string, ContractEntry> = {
     },
   },
 
+  listTokens: {
+    async run(fx) {
+      const { data } = await expectStatus(fx.alice.client.GET('/rest-auth/tokens/'), 200);
+      expect(data?.map((t) => t.current)).toEqual([true]);
+      await expectStatus(fx.anon.GET('/rest-auth/tokens/'), 401);
+      await expectStatus(fx.raw(fx.alice.client, 'POST', '/rest-auth/tokens/'), 405);
+    },
+  },
+
+  revokeToken: {
+    async run(fx) {
+      const bob = await fx.user('bob');
+      const path = '/rest-auth/tokens/{id}/';
+      const { data } = await expectStatus(bob.client.GET('/rest-auth/tokens/'), 200);
+      const bobId = data?.[0]?.id as string;
+      await expectStatus(fx.alice.client.DELETE(path, { params: { path: { id: bobId } } }), 404);
+      await expectStatus(fx.anon.DELETE(path, { params: { path: { id: bobId } } }), 401);
+      await expectStatus(fx.raw(bob.client, 'GET', path, { params: { path: { id: bobId } } }), 405);
+      await expectStatus(bob.client.DELETE(path, { params: { path: { id: bobId } } }), 204);
+    },
+  },
+
+  getUser: {
+    async run(fx) {
+      const { data } = await expectStatus(fx.alice.client.GET('/rest-auth/user/'), 200);
+      expect(data).toMatchObject({ id: fx.alice.id, username: 'alice' });
+      await expectStatus(fx.anon.GET('/rest-auth/user/'), 401);
+      await expectStatus(fx.raw(fx.alice.client, 'PUT', '/rest-auth/user/'), 405);
+    },
+  },
+
+  updateUser: {
+    async run(fx) {
+      const { alice, anon } = fx;
+      const { data } = await expectStatus(
+        alice.client.PATCH('/rest-auth/user/', { body: { first_name: 'Alice', email: 'alice@example.com' } }),
+        200,
+      );
+      expect(data).toMatchObject({ first_name: 'Alice', email: 'alice@example.com' });
+      await expectStatus(alice.client.PATCH('/rest-auth/user/', { body: { email: 'nope' } }), 400);
+      await expectStatus(
+        fx.raw(alice.client, 'PATCH', '/rest-auth/user/', {
+          body: '{"email":',
+          bodySerializer: (b: string) => b,
+          headers: { 'Content-Type': 'application/json' },
+        }),
+        400,
+      );
+      await expectStatus(anon.PATCH('/rest-auth/user/', { body: { first_name: 'X' } }), 401);
+      await expectStatus(fx.raw(alice.client, 'PUT', '/rest-auth/user/'), 405);
+      await expectStatus(
+        alice.client.PATCH('/rest-auth/user/', { body: { first_name: 'x'.repeat(70_000) } }),
+        413,
+      );
+      await expectStatus(
+        fx.raw(alice.client, 'PATCH', '/rest-auth/user/', {
+          body: 'first_name=X',
+          bodySerializer: (b: string) => b,
+          headers: { 'Content-Type': 'text/plain' },
+        }),
+        415,
+      );
+    },
+  },
+
+  changePassword: {
+    async run(fx) {
+      const { alice, anon } = fx;
+      const path = '/rest-auth/password/change/';
+      const next = 'purple elephant sings at dawn';
+      const body = (old: string) => ({ old_password: old, new_password1: next, new_password2: next });
+      await expectStatus(alice.client.POST(path, { body: body('wrong-password') }), 400);
+      await expectStatus(anon.POST(path, { body: body(alice.password) }), 401);
+      await expectStatus(fx.raw(alice.client, 'GET', path), 405);
+      await expectStatus(
+        alice.client.POST(path, { body: { ...body(alice.password), old_password: 'x'.repeat(70_000) } }),
+        413,
+      );
+      await expectStatus(
+        fx.raw(alice.client, 'POST', path, {
+          body: 'old_password=x',
+          bodySerializer: (b: string) => b,
+          headers: { 'Content-Type': 'text/plain' },
+        }),
+        415,
+      );
+      // The wrong old password above counted once: a limit of 1 throttles the next attempt.
+      await fx.withSettings({ LOGIN_THROTTLE_USER: '1' }, async () => {
+        await expectStatus(alice.client.POST(path, { body: body('wrong-password') }), 429);
+      });
+      const { data } = await expectStatus(alice.client.POST(path, { body: body(alice.password) }), 200);
+      expect(data).toEqual({ detail: 'New password has been saved.' });
+    },
+  },
+
   healthz: {
     async run(fx) {
       await expectStatus(fx.anon.GET('/healthz/'), 200);

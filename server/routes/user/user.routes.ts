@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { MAX_PASSWORD_LENGTH } from '../../auth/password-policy.ts';
-import { DetailSchema, MESSAGES, ValidationErrorSchema } from '../../errors.ts';
+import { BadRequestSchema, DetailSchema, MESSAGES } from '../../errors.ts';
 import { errorResponses, jsonResponse, UserSchema } from '../schemas.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -74,7 +74,13 @@ const bodyOf = <T extends z.ZodType>(schema: T) => ({
   },
 });
 
-const user = jsonResponse(UserSchema, "The caller's details");
+const userExample = {
+  id: 1,
+  username: 'ada',
+  email: 'ada@example.com',
+  first_name: 'Ada',
+  last_name: 'Lovelace',
+};
 
 export const getUser = createRoute({
   method: 'get',
@@ -83,7 +89,10 @@ export const getUser = createRoute({
   tags: ['account'],
   summary: "The caller's details",
   security: [{ Token: [] }],
-  responses: { 200: user, ...errorResponses(401, 405) },
+  responses: {
+    200: jsonResponse(UserSchema, "The caller's details", userExample),
+    ...errorResponses(401, 405),
+  },
 });
 
 export const updateUser = createRoute({
@@ -96,8 +105,8 @@ export const updateUser = createRoute({
   security: [{ Token: [] }],
   request: { body: bodyOf(UserUpdateBody) },
   responses: {
-    200: jsonResponse(UserSchema, 'Updated: the details as now stored'),
-    400: jsonResponse(ValidationErrorSchema, 'Invalid fields', {
+    200: jsonResponse(UserSchema, 'Updated: the details as now stored', userExample),
+    400: jsonResponse(BadRequestSchema, 'Invalid fields, or malformed JSON', {
       username: ['A user with that username already exists.'],
     }),
     ...errorResponses(401, 405, 413, 415),
@@ -116,13 +125,17 @@ export const changePassword = createRoute({
   request: { body: bodyOf(PasswordChangeBody) },
   responses: {
     200: jsonResponse(DetailSchema, 'Changed', { detail: PASSWORD_SAVED }),
-    400: jsonResponse(ValidationErrorSchema, 'Wrong current password, mismatch, or a policy failure', {
-      old_password: ['Your old password was entered incorrectly. Please enter it again.'],
-      new_password2: [
-        'This password is too short. It must contain at least 8 characters.',
-        'This password is too common.',
-      ],
-    }),
+    400: jsonResponse(
+      BadRequestSchema,
+      'Wrong current password, mismatch, a policy failure, or malformed JSON',
+      {
+        old_password: ['Your old password was entered incorrectly. Please enter it again.'],
+        new_password2: [
+          'This password is too short. It must contain at least 8 characters.',
+          'This password is too common.',
+        ],
+      },
+    ),
     ...errorResponses(401, 405, 413, 415, 429),
   },
 });
