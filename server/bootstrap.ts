@@ -10,7 +10,8 @@ import { type Config, ConfigError } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { openDatabase } from './db/open.ts';
 import { users } from './db/schema.ts';
-import { createServices, type Logger } from './services.ts';
+import { nodeAssets } from './routes/pages/node-assets.ts';
+import { createServices, type Logger, type Services } from './services.ts';
 
 /** A JSON-lines logger on stdout. */
 export const jsonLogger: Logger = (line) => {
@@ -24,7 +25,7 @@ export async function bootstrap(config: Config, holder: string, log: Logger = js
     dataDir: config.LATCHKEY_DATA_DIR,
     holder,
   });
-  const services = createServices(config, database.db, log);
+  const services: Services = { ...createServices(config, database.db, log), assets: nodeAssets() };
   let demo: { username: string; password: string } | undefined;
   if (database.driver === 'pglite' && config.DEMO_USER) {
     const [row] = await database.db.select({ n: count() }).from(users);

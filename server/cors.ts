@@ -1,10 +1,10 @@
 /**
  * @module
  * CORS with an exact allow-list. Lighter than hono/cors on the hot path: a request without Origin
- * (curl, same-origin GET, server-to-server) costs one header lookup, and headers are staged on the
- * context before the handler runs, so the response is never rebuilt. Headers are staged before
- * `next()`, so error responses (401, 429, ...) carry them too: a browser client needs them to read
- * the error.
+ * (curl, same-origin GET, server-to-server) costs one header lookup and a `Vary` header, and headers
+ * are staged on the context before the handler runs, so the response is never rebuilt. Being staged
+ * before `next()`, they are on error responses (401, 429, ...) too: a browser client needs them to
+ * read the error.
  */
 import type { MiddlewareHandler } from 'hono';
 
@@ -17,10 +17,11 @@ const MAX_AGE = '86400';
 export function cors(allowed: readonly string[]): MiddlewareHandler {
   const origins = new Set(allowed);
   return async (c, next) => {
-    const origin = c.req.header('origin');
-    if (origin === undefined) return next();
+    // Vary on every response, not only those to cross-origin requests: otherwise a cache could store
+    // an answer without CORS headers and serve it to an allowed origin, whose browser then blocks it.
     c.header('Vary', 'Origin');
-    if (!origins.has(origin)) return next();
+    const origin = c.req.header('origin');
+    if (origin === undefined || !origins.has(origin)) return next();
     c.header('Access-Control-Allow-Origin', origin);
     c.header('Access-Control-Allow-Credentials', 'true');
     if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {

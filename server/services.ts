@@ -13,6 +13,7 @@ import { TokenStore } from './auth/token-store.ts';
 import { UserStore } from './auth/user-store.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/open.ts';
+import type { Assets } from './routes/pages/assets.ts';
 
 /** One structured log line; never given secrets. */
 export type Logger = (line: Record<string, unknown>) => void;
@@ -32,6 +33,8 @@ export interface Services {
   /** The client address of a request (socket, or X-Forwarded-For when TRUST_PROXY). */
   clientIp: ClientIpResolver;
   log: Logger;
+  /** The static files of the demo page and the docs console; without them only the API is served. */
+  assets?: Assets;
 }
 
 /** The Hono environment of every route: authenticated requests carry the user and token id. */

@@ -1,11 +1,13 @@
 /**
  * @module
- * The contract itself, served from the routes that define it (so it always matches the running server).
+ * The contract itself, served from the routes that define it (so it always matches the running server),
+ * and the interactive console at /docs (hidden from the contract, like the other pages).
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { openApiDocument, openApiYaml } from '../../openapi.ts';
 import type { AppEnv } from '../../services.ts';
 import { errorResponses } from '../schemas.ts';
+import { DOCS_HTML, DOCS_JS } from './console.ts';
 
 const getOpenApiJson = createRoute({
   method: 'get',
@@ -36,8 +38,15 @@ const getOpenApiYaml = createRoute({
   },
 });
 
-/** Mounts /openapi.json and /openapi.yaml on the app they describe (generated once, on first request). */
+/**
+ * Mounts /openapi.json and /openapi.yaml on the app they describe (generated once, on first request),
+ * and the /docs console (its Swagger UI files are served by the pages' /static/ route).
+ */
 export function mountDocs(app: OpenAPIHono<AppEnv>): void {
+  app.get('/docs/', (c) => c.html(DOCS_HTML, 200, { 'Cache-Control': 'no-cache' }));
+  app.get('/docs/console.js', (c) =>
+    c.body(DOCS_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' }),
+  );
   let json: string | undefined;
   let yaml: string | undefined;
   app.openapi(getOpenApiJson, (c) => {

@@ -1,0 +1,177 @@
+/**
+ * @module
+ * What the browser tests share: finding Debian's Chromium (skipped with a message when it is missing,
+ * a failure under CI), starting the real server and the standalone demo as child processes, and saving
+ * each test's final screenshot to test-results/screenshots/<name>.png.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { describe, it } from 'vitest';
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH overrides it. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function skipReason(): { message: string; fatal: boolean } | undefined {
+  if (process.env.DATABASE_URL) {
+    return { message: 'browser tests run once, in the PGlite run (DATABASE_URL is set)', fatal: false };
+  }
+  if (!existsSync(CHROMIUM_PATH)) {
+    const message = `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`;
+    return { message, fatal: Boolean(process.env.CI) };
+  }
+  return undefined;
+}
+
+/**
+ * `describe` for a browser suite: skipped with a visible message without Chromium, but under CI a
+ * missing Chromium fails the run, since the browser tests are mandatory there.
+ */
+export function describeBrowser(name: string, body: () => void): void {
+  const reason = skipReason();
+  if (!reason) {
+    describe(name, body);
+  } else if (reason.fatal) {
+    describe(name, () => {
+      it('has Chromium to run in (mandatory under CI)', () => {
+        throw new Error(reason.message);
+      });
+    });
+  } else {
+    console.warn(`\n[browser tests] SKIPPED "${name}": ${reason.message}\n`);
+    describe.skip(name, body);
+  }
+}
+
+/** Launches headless Chromium with the flags a container without a GPU or sandbox needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Saves the page as test-results/screenshots/<name>.png (the whole page, or just the viewport for long
+ * pages) and returns the path.
+ */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {
+  const dir = join(ROOT, 'test-results/screenshots');
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  await page.screenshot({ path, fullPage });
+  return path;
+}
+
+/** A child process started by {@link startProcess}. */
+export interface Running {
+  /** Everything it printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `tsx <script> ...args` in the repository and waits until its output matches `ready`. */
+export async function startProcess(
+  script: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  ready: RegExp,
+  timeoutMs = 90_000,
+): Promise<Running> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${script} not ready in ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  return {
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** A Latchkey server on PGlite in a fresh data directory, with the demo user's credentials. */
+export interface TestServer extends Running {
+  url: string;
+  username: string;
+  password: string;
+}
+
+/** Starts `server/node.ts` (the `npm start` entry) on 127.0.0.1:`port` with a new embedded database. */
+export async function startServer(port: number, env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'latchkey-browser-'));
+  const running = await startProcess(
+    'server/node.ts',
+    [],
+    {
+      DATABASE_URL: undefined,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LATCHKEY_DATA_DIR: dataDir,
+      LOG_REQUESTS: 'false',
+      DEMO_USER: 'true',
+      ...env,
+    },
+    /password: \S+/,
+  );
+  const password = /password: (\S+)/.exec(running.output())?.[1] ?? '';
+  return {
+    ...running,
+    url: `http://127.0.0.1:${port}`,
+    username: 'demo',
+    password,
+    async stop() {
+      await running.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts `npm run client-demo` (scripts/client-demo.ts) on `port`, calling the API at `api`. */
+export function startDemo(port: number, api: string): Promise<Running> {
+  return startProcess(
+    'scripts/client-demo.ts',
+    ['--port', String(port), '--api', api],
+    {},
+    /Latchkey demo client on/,
+  );
+}
