@@ -773,7 +773,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["AdminUserCreate"];
                 "application/x-www-form-urlencoded": components["schemas"]["AdminUserCreate"];
@@ -1047,7 +1047,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["AdminUserUpdate"];
                 "application/x-www-form-urlencoded": components["schemas"]["AdminUserUpdate"];

@@ -37,8 +37,8 @@ const forbidden = {
   },
 };
 
+/** A JSON or form body. Not `required: true`: zod-openapi would then run the form validator on JSON too. */
 const body = <T extends z.ZodType>(schema: T) => ({
-  required: true,
   content: {
     'application/json': { schema },
     'application/x-www-form-urlencoded': { schema },
@@ -166,7 +166,7 @@ export const adminCreateUserToken = createRoute({
   description:
     'For scripts and service accounts. The token expires like any other (TOKEN_TTL, TOKEN_MAX_TTL) and counts towards TOKEN_LIMIT_PER_USER.',
   security,
-  request: { params: UserIdParam, body: { ...body(AdminTokenCreate), required: false } },
+  request: { params: UserIdParam, body: body(AdminTokenCreate) },
   responses: {
     201: jsonResponse(AdminTokenCreated, 'Created: the key, shown only here'),
     ...errorResponses(400, 401),

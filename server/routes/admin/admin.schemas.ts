@@ -8,7 +8,18 @@ import { MAX_PASSWORD_LENGTH } from '../../auth/password-policy.ts';
 import { MESSAGES } from '../../errors.ts';
 
 const text = () => z.string({ error: 'Not a valid string.' });
-const flag = () => z.boolean({ error: 'Must be a valid boolean.' });
+const TRUE = new Set(['t', 'y', 'yes', 'true', 'on', '1']);
+const FALSE = new Set(['f', 'n', 'no', 'false', 'off', '0']);
+/** DRF's BooleanField: JSON booleans, and the words forms send ("true", "on", "0", ...). */
+const flag = () =>
+  z.preprocess(
+    (v) => {
+      const word = typeof v === 'string' || typeof v === 'number' ? String(v).toLowerCase() : undefined;
+      if (word === undefined) return v;
+      return TRUE.has(word) ? true : FALSE.has(word) ? false : v;
+    },
+    z.boolean({ error: 'Must be a valid boolean.' }),
+  );
 const when = (description: string) => z.string().datetime().openapi({ description });
 
 /** Django's username rule (UnicodeUsernameValidator) and message. */
