@@ -102,7 +102,8 @@ export class SessionStore {
    */
   async find(id: string, now = new Date()): Promise<SessionWithUser | undefined> {
     if (!SESSION_ID_PATTERN.test(id)) return undefined;
-    const rows = await this.#byDigest.execute({ digest: digestKey(id), now });
+    // postgres.js cannot serialise a Date bound to a prepared placeholder (PGlite can): send ISO text.
+    const rows = await this.#byDigest.execute({ digest: digestKey(id), now: now.toISOString() });
     return rows[0];
   }
 
