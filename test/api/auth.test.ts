@@ -208,6 +208,25 @@ describe('login: refusals', () => {
     });
   });
 
+  it.each([
+    ['multipart without a boundary', 'username=bench', 'multipart/form-data'],
+    ['multipart with a wrong boundary', '--x\r\nnot a part\r\n', 'multipart/form-data; boundary=zzz'],
+  ])('400 in DRF shape, never a 500, for %s', async (_name, body, type) => {
+    const res = await post(body, { 'Content-Type': type });
+    expect(res.status).toBe(400);
+    const json = (await res.json()) as Record<string, unknown>;
+    expect(Object.keys(json).length).toBeGreaterThan(0);
+    for (const value of Object.values(json))
+      expect(typeof value === 'string' || Array.isArray(value)).toBe(true);
+  });
+
+  it('reads a form body with a bad percent-escape without failing', async () => {
+    const res = await post('username=bench&password=%E0%A4%A', {
+      'Content-Type': 'application/x-www-form-urlencoded',
+    });
+    await expectError(res, 400, bad);
+  });
+
   it.each(['text/plain', 'application/xml'])('415 for Content-Type %s (peer 17)', async (type) => {
     const res = await post('username=bench&password=bench-password-123', { 'Content-Type': type });
     await expectError(res, 415, { detail: `Unsupported media type "${type}" in request.` });
