@@ -24,6 +24,12 @@ export type LoginRequest = components['schemas']['LoginRequest'];
 export type LoginResponse = components['schemas']['LoginResponse'];
 /** The user as the API shows it. */
 export type User = components['schemas']['User'];
+/** A user as the admin API shows it. */
+export type AdminUser = components['schemas']['AdminUser'];
+/** A token as the admin API lists it (never the key). */
+export type AdminToken = components['schemas']['AdminToken'];
+/** A token just created in the admin: the only response that carries its key. */
+export type AdminTokenCreated = components['schemas']['AdminTokenCreated'];
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -41,7 +47,24 @@ export interface ClientOptions {
   credentials?: RequestCredentials;
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
+  /**
+   * For cookie sessions: returns the CSRF token, sent as `X-CSRFToken` on unsafe methods (POST, PATCH,
+   * DELETE, ...). In a page served by the API, pass {@link csrfTokenFromCookie}. Not needed with tokens.
+   */
+  csrfToken?: () => string | null | undefined;
 }
+
+/** The `csrftoken` cookie's value in a browser page (undefined elsewhere or when unset). */
+export function csrfTokenFromCookie(): string | undefined {
+  const cookies = (globalThis as { document?: { cookie?: string } }).document?.cookie ?? '';
+  for (const part of cookies.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === 'csrftoken') return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
 /** The conveniences on top of openapi-fetch, typed by the operations they call. */
 function helpers(client: Client<paths>) {
@@ -71,6 +94,8 @@ export function createClient(options: ClientOptions): LatchkeyClient {
       const key = options.getToken ? await options.getToken() : options.token;
       if (key && !request.headers.has('authorization'))
         request.headers.set('Authorization', `${scheme} ${key}`);
+      const csrf = options.csrfToken && !SAFE_METHODS.has(request.method) ? options.csrfToken() : undefined;
+      if (csrf && !request.headers.has('x-csrftoken')) request.headers.set('X-CSRFToken', csrf);
       return request;
     },
   };
