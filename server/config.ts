@@ -16,13 +16,16 @@ const bool = z
 /** Whole seconds, 0 allowed (0 disables the feature it times). */
 const seconds = z.coerce.number().int('expected whole seconds').min(0, 'must be >= 0');
 
+/** Comma-separated exact origins; `none` is the empty list (an empty variable means the default). */
 const originList = z
   .string()
   .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    v.trim().toLowerCase() === 'none'
+      ? []
+      : v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
   )
   .superRefine((list, ctx) => {
     for (const origin of list) {

@@ -162,6 +162,14 @@ describe('CORS_ALLOWED_ORIGINS', () => {
     }
   });
 
+  it('is empty with `none`: no origin gets CORS headers', async () => {
+    t = await testApp({ CORS_ALLOWED_ORIGINS: 'none' });
+    expect(t.config.CORS_ALLOWED_ORIGINS).toEqual([]);
+    expect(
+      (await preflight('/test_auth/', DEMO, 'GET')).headers.get('access-control-allow-origin'),
+    ).toBeNull();
+  });
+
   it.each([
     ['*', /CORS_ALLOWED_ORIGINS.*wildcard cannot be combined with credentials/],
     ['https://a.example, *', /wildcard/],

@@ -224,4 +224,45 @@ describeBrowser('demo client (same origin)', () => {
     await operation.locator('.live-responses-table').scrollIntoViewIfNeeded();
     await screenshot(page, 'docs-console-test-auth', false);
   });
+
+  it('docs console: a login made in the console, or on the demo page, authorizes it', async () => {
+    const page = await open('/docs');
+    const loginOp = page.locator('#operations-auth-login');
+    await loginOp.locator('.opblock-summary').click();
+    await loginOp
+      .locator('textarea.body-param__text')
+      .fill(JSON.stringify({ username: 'demo', password: server.password }));
+    await loginOp.locator('button.execute').click();
+    await expect
+      .poll(() => page.textContent('#lk-status'))
+      .toContain('Authorized with the key from this login');
+
+    const execute = async () => {
+      const operation = page.locator('#operations-test-auth-testAuth');
+      if (!(await operation.locator('button.execute').isVisible()))
+        await operation.locator('.opblock-summary').click();
+      await operation.locator('button.execute').click();
+      const status = operation.locator('.live-responses-table .response .response-col_status').first();
+      await status.waitFor();
+      return (await status.textContent())?.trim();
+    };
+    expect(await execute()).toBe('200');
+
+    // A fresh browser that logged in on the demo page finds the console already authorized.
+    await context.close();
+    context = await browser.newContext();
+    const demo = await open('/');
+    await login(demo, server.password, true);
+    await demo.locator('#logged-in').waitFor();
+    await demo.goto(`${server.url}/docs`);
+    await expect.poll(() => demo.textContent('#lk-status')).toContain('the demo page’s login as demo');
+    const operation = demo.locator('#operations-test-auth-testAuth');
+    await operation.locator('.opblock-summary').click();
+    await operation.locator('button.execute').click();
+    const status = operation.locator('.live-responses-table .response .response-col_status').first();
+    await status.waitFor();
+    expect((await status.textContent())?.trim()).toBe('200');
+    await demo.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(demo, 'docs-console-from-demo-login', false);
+  });
 });

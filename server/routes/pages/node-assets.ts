@@ -58,25 +58,35 @@ const SOURCES: Record<AssetName, Source> = {
 };
 
 /**
- * Bundles client-demo/app.ts with the SDK and openapi-fetch into one browser ES module. esbuild is
- * imported lazily: a runtime that cannot spawn it (Deno without --allow-run) still serves the API.
+ * Bundles a page script (default client-demo/app.ts) with the SDK and openapi-fetch into one browser
+ * ES module. esbuild is imported lazily: a runtime that cannot spawn it (Deno without --allow-run)
+ * still serves the API.
  */
 export async function bundleClient(options: { minify?: boolean; entry?: string } = {}): Promise<string> {
+  const entry = options.entry ?? 'client-demo/app.ts';
   const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: [options.entry ?? 'client-demo/app.ts'],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: ['es2020'],
-    minify: options.minify ?? true,
-    legalComments: 'none',
-    write: false,
-    logLevel: 'silent',
-  });
+  const result = await esbuild
+    .build({
+      absWorkingDir: ROOT,
+      entryPoints: [entry],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: ['es2020'],
+      minify: options.minify ?? true,
+      legalComments: 'none',
+      write: false,
+      logLevel: 'silent',
+    })
+    .catch((err: unknown) => {
+      // esbuild runs as a child process: Deno allows that only with --allow-run.
+      const hint = 'Deno' in globalThis ? ' (under Deno, esbuild needs --allow-run)' : '';
+      throw new Error(
+        `esbuild could not bundle ${entry}${hint}: ${err instanceof Error ? err.message : err}`,
+      );
+    });
   const [output] = result.outputFiles;
-  if (!output) throw new Error(`esbuild produced no output for ${options.entry ?? 'client-demo/app.ts'}`);
+  if (!output) throw new Error(`esbuild produced no output for ${entry}`);
   return output.text;
 }
 
