@@ -63,7 +63,6 @@ export function drfBody(maxBytes: number): MiddlewareHandler[] {
  */
 export function validBody<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
   const type = mediaType(c);
-  // biome-ignore lint/suspicious/noExplicitAny: the target depends on the runtime Content-Type
   const req = c.req as any;
   if (isJson(type)) return req.valid('json');
   if (FORM_TYPES.has(type)) return req.valid('form');
