@@ -35,7 +35,9 @@ export const createuser: Command = {
     '  --superuser       all permissions; implies --staff',
     '  --password-stdin  read the password from stdin (one trailing newline is stripped);',
     '                    without it the password is asked twice on the terminal, not echoed',
-    'Exit status: 0 created, 1 the username is taken, 2 bad arguments.',
+    'The password must pass the same policy as the API (at least 8 characters, not common, not like',
+    'the username or e-mail).',
+    'Exit status: 0 created, 1 the username is taken, 2 bad arguments (or a refused password).',
   ].join('\n'),
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(
@@ -58,7 +60,7 @@ export const createuser: Command = {
     const store = await ctx.open();
     // Fail before asking for a password that would be thrown away.
     if (await store.users.byUsername(username)) throw new CommandError('That username is already taken.');
-    const password = await readNewPassword(ctx, values['password-stdin']);
+    const password = await readNewPassword(ctx, values['password-stdin'], { username, email });
     const superuser = values.superuser ?? false;
     try {
       const user = await store.users.create({

@@ -5,6 +5,7 @@
  * stdin is a terminal. Never from argv: a password there is visible to every user in the process list
  * and stays in shell history and CI logs.
  */
+import { type PolicyUser, passwordProblems } from '../../server/auth/password-policy.ts';
 import { CommandError, type Context, UsageError } from './command.ts';
 
 /** The option every password-taking command declares. */
@@ -37,8 +38,16 @@ export function checkPasswordSource(ctx: Context, fromStdin: boolean | undefined
   }
 }
 
-/** Reads a new password from stdin or the terminal, per `--password-stdin`. */
-export async function readNewPassword(ctx: Context, fromStdin: boolean | undefined): Promise<string> {
+/**
+ * Reads a new password from stdin or the terminal, per `--password-stdin`, and holds it to the policy
+ * the API applies (server/auth/password-policy.ts, Django's validators): at the prompt the problems are
+ * shown and the question asked again, as Django's changepassword does; from stdin they are an error.
+ */
+export async function readNewPassword(
+  ctx: Context,
+  fromStdin: boolean | undefined,
+  user: PolicyUser,
+): Promise<string> {
   if (fromStdin) {
     const password = stripOneNewline(await readAll(ctx.stdin));
     if (/[\r\n]/.test(password)) {
@@ -47,6 +56,8 @@ export async function readNewPassword(ctx: Context, fromStdin: boolean | undefin
       );
     }
     if (password === '') throw new UsageError('blank passwords are not allowed (stdin was empty)');
+    const problems = passwordProblems(password, user);
+    if (problems.length > 0) throw new UsageError(`password refused: ${problems.join(' ')}`);
     return password;
   }
   checkPasswordSource(ctx, fromStdin);
@@ -55,7 +66,11 @@ export async function readNewPassword(ctx: Context, fromStdin: boolean | undefin
     const second = await promptHidden(ctx.stdin, 'Password (again): ');
     if (first !== second) ctx.err("Error: Your passwords didn't match.");
     else if (first === '') ctx.err("Error: Blank passwords aren't allowed.");
-    else return first;
+    else {
+      const problems = passwordProblems(first, user);
+      if (problems.length === 0) return first;
+      for (const problem of problems) ctx.err(problem);
+    }
   }
   throw new CommandError('giving up after 3 attempts');
 }
