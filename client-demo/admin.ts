@@ -15,12 +15,20 @@ const api = createClient({
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const PAGE_SIZE = 20;
+/** The signed-in staff user, from the page the server rendered. */
+const me = document.querySelector<HTMLMetaElement>('meta[name="latchkey-admin-user"]')?.content ?? '';
 const state = { search: '', usersPage: 1, tokensPage: 1, owner: undefined as AdminUser | undefined };
+
+/** Shows or hides an element; spectre's `d-hide` too, since its `.toast { display: block }` beats `[hidden]`. */
+function visible(el: HTMLElement, shown: boolean) {
+  el.hidden = !shown;
+  el.classList.toggle('d-hide', !shown);
+}
 
 function show(id: string, text: string) {
   const el = $(id);
   el.textContent = text;
-  el.hidden = text === '';
+  visible(el, text !== '');
 }
 
 /** A failed call: an ended session goes back to the login form, anything else is shown. */
@@ -79,12 +87,15 @@ async function loadUsers() {
     cell(row, when(user.last_login));
     const actions = row.insertCell();
     actions.className = 'text-right';
-    actions.append(
-      button('Tokens', 'btn-link', () => openTokens(user)),
-      button(user.is_active ? 'Deactivate' : 'Activate', user.is_active ? 'btn-error' : 'btn-success', () =>
-        setActive(user, !user.is_active),
-      ),
-    );
+    actions.append(button('Tokens', 'btn-link', () => openTokens(user)));
+    // The server refuses to deactivate the signed-in user; do not offer it.
+    if (user.username !== me) {
+      actions.append(
+        button(user.is_active ? 'Deactivate' : 'Activate', user.is_active ? 'btn-error' : 'btn-success', () =>
+          setActive(user, !user.is_active),
+        ),
+      );
+    }
   }
   $('users-count').textContent = `${data.count} user${data.count === 1 ? '' : 's'}`;
   ($('users-previous') as HTMLButtonElement).disabled = !data.previous;
@@ -106,9 +117,9 @@ async function openTokens(user: AdminUser) {
   state.owner = user;
   state.tokensPage = 1;
   $('tokens-owner').textContent = user.username;
-  show('new-key-value', '');
-  $('new-key').hidden = true;
-  $('tokens-section').hidden = false;
+  $('new-key-value').textContent = '';
+  visible($('new-key'), false);
+  visible($('tokens-section'), true);
   await loadTokens();
 }
 
@@ -163,7 +174,7 @@ async function createToken(event: SubmitEvent) {
   ($('token-label') as HTMLInputElement).value = '';
   // The key exists in the page only until the next navigation; it is never stored.
   $('new-key-value').textContent = data.key;
-  $('new-key').hidden = false;
+  visible($('new-key'), true);
   await loadTokens();
 }
 
@@ -188,8 +199,7 @@ async function addUser(event: SubmitEvent) {
 }
 
 function start() {
-  const user = document.querySelector<HTMLMetaElement>('meta[name="latchkey-admin-user"]')?.content ?? '';
-  $('admin-username').textContent = user;
+  $('admin-username').textContent = me;
   $('search-form').addEventListener('submit', (event) => {
     event.preventDefault();
     state.search = ($('search') as HTMLInputElement).value.trim();
@@ -220,8 +230,8 @@ function start() {
     'submit',
     (event) => void createToken(event as SubmitEvent).catch(() => {}),
   );
-  $('users-section').hidden = false;
-  $('loading').hidden = true;
+  visible($('users-section'), true);
+  visible($('loading'), false);
   loadUsers().catch(() => {});
 }
 
