@@ -47,15 +47,16 @@ export type Router = OpenAPIHono<AppEnv>;
 export function createServices(config: Config, db: Database, log: Logger): Services {
   const tokens = new TokenStore(db, config);
   const throttle = new Throttle(db, config.LOGIN_THROTTLE_WINDOW);
+  const sessions = new SessionStore(db, config);
   return {
     config,
     db,
     log,
     users: new UserStore(db),
     tokens,
-    sessions: new SessionStore(db, config),
+    sessions,
     throttle,
-    purger: new Purger(db, { tokens, throttle }, config, log),
+    purger: new Purger(db, { tokens, throttle, sessions }, config, log),
     clientIp: clientIpResolver(config.TRUST_PROXY),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * @module
- * Housekeeping without an operator: expired tokens and ended throttle windows are deleted now and then,
+ * Housekeeping without an operator: expired tokens, expired cookie sessions and ended throttle windows are
+ * deleted now and then,
  * piggybacked on logins. Expired tokens are refused whether or not they were purged (the check reads
  * `expires_at`), so purging is about table size only, and the table grows only through logins: a
  * purge driven by logins keeps up with it on any runtime, with no timer to start or stop, also where
@@ -25,6 +26,7 @@ const LEASE_POLL_MS = 60_000;
 /** What a purge deleted. */
 export interface PurgeResult {
   tokens: number;
+  sessions: number;
   counters: number;
 }
 
@@ -33,6 +35,7 @@ export class Purger {
   readonly #db: Database;
   readonly #tokens: TokenStore;
   readonly #throttle: Throttle;
+  readonly #sessions: { purgeExpired(now: Date): Promise<number> } | undefined;
   readonly #intervalMs: number;
   readonly #log: (line: Record<string, unknown>) => void;
   #nextPoll = 0;
@@ -40,18 +43,23 @@ export class Purger {
 
   constructor(
     db: Database,
-    stores: { tokens: TokenStore; throttle: Throttle },
+    stores: {
+      tokens: TokenStore;
+      throttle: Throttle;
+      sessions?: { purgeExpired(now: Date): Promise<number> };
+    },
     config: Pick<Config, 'TOKEN_PURGE_INTERVAL'>,
     log: (line: Record<string, unknown>) => void,
   ) {
     this.#db = db;
     this.#tokens = stores.tokens;
     this.#throttle = stores.throttle;
+    this.#sessions = stores.sessions;
     this.#intervalMs = config.TOKEN_PURGE_INTERVAL * 1000;
     this.#log = log;
   }
 
-  /** Deletes every expired token (in batches) and every ended throttle window. */
+  /** Deletes every expired token (in batches), expired session and ended throttle window. */
   async run(now = new Date()): Promise<PurgeResult> {
     let tokens = 0;
     for (;;) {
@@ -59,8 +67,9 @@ export class Purger {
       tokens += gone;
       if (gone < PURGE_BATCH) break;
     }
+    const sessions = (await this.#sessions?.purgeExpired(now)) ?? 0;
     const counters = await this.#throttle.purge(now);
-    return { tokens, counters };
+    return { tokens, sessions, counters };
   }
 
   /**
@@ -95,7 +104,8 @@ export class Purger {
       try {
         if (!(await this.claimLease(now))) return undefined;
         const result = await this.run(now);
-        if (result.tokens || result.counters) this.#log({ msg: 'purged expired rows', ...result });
+        if (result.tokens || result.sessions || result.counters)
+          this.#log({ msg: 'purged expired rows', ...result });
         return result;
       } catch (err) {
         this.#log({ level: 'error', msg: 'purge failed', error: String(err) });

@@ -143,8 +143,10 @@ describe('expired tokens', () => {
     const key = await setup({ TOKEN_TTL: '60', TOKEN_PURGE_INTERVAL: '0' });
     at(30_000);
     const fresh = await t.login('alice', PASSWORD);
+    const user = await t.services.users.byUsername('alice');
+    await t.services.sessions.open(user?.id as number, new Date(start - 15 * 24 * HOUR));
     at(61_000);
-    expect(await t.services.purger.run()).toEqual({ tokens: 1, counters: 0 });
+    expect(await t.services.purger.run()).toEqual({ tokens: 1, sessions: 1, counters: 0 });
     expect(await row(key)).toBeUndefined();
     expect(await use(fresh)).toBe(200);
   });
@@ -181,10 +183,10 @@ describe('the purge lease', () => {
     const purger = new Purger(t.services.db, t.services, { TOKEN_PURGE_INTERVAL: 3600 }, (l) =>
       lines.push(l),
     );
-    expect(await purger.kick()).toEqual({ tokens: 0, counters: 0 });
+    expect(await purger.kick()).toEqual({ tokens: 0, sessions: 0, counters: 0 });
     expect(await purger.kick()).toBeUndefined(); // polled too recently
     at(HOUR + 60_000);
-    expect(await purger.kick()).toEqual({ tokens: 0, counters: 0 });
+    expect(await purger.kick()).toEqual({ tokens: 0, sessions: 0, counters: 0 });
     const broken = new Purger(
       {
         insert: () => {

@@ -156,6 +156,8 @@ describe('POST /rest-auth/password/change/', () => {
     const other = await t.login('alice', PASSWORD);
     const bob = await t.user('bob');
     const bobKey = await t.login('bob', bob.password);
+    await t.services.sessions.open(aliceId);
+    await t.services.sessions.open(bob.id);
     await expectBody(await change(body('purple elephant sings at dawn')), 200, {
       detail: 'New password has been saved.',
     });
@@ -164,6 +166,9 @@ describe('POST /rest-auth/password/change/', () => {
       detail: MESSAGES.invalidToken,
     });
     expect((await t.call('GET', '/test_auth/', { token: bobKey })).status).toBe(200);
+    // Cookie sessions are credentials too: alice's are ended, bob's are not.
+    expect(await t.services.sessions.count(aliceId)).toBe(0);
+    expect(await t.services.sessions.count(bob.id)).toBe(1);
     const oldLogin = await t.call('POST', '/rest-auth/login/', {
       json: { username: 'alice', password: PASSWORD },
     });
