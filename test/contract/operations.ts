@@ -20,6 +20,17 @@ export interface ContractEntry {
 }
 
 const LOGIN = '/rest-auth/login/';
+const USERS = '/admin/api/users/';
+const USER = '/admin/api/users/{id}/';
+const USER_TOKENS = '/admin/api/users/{id}/tokens/';
+const TOKEN = '/admin/api/tokens/{id}/';
+const userPath = (id: number) => ({ params: { path: { id } } });
+/** A body sent as text/plain, which no operation accepts (415). */
+const textBody = (body: string) => ({
+  body,
+  bodySerializer: (b: string) => b,
+  headers: { 'Content-Type': 'text/plain' },
+});
 
 /**
  * With SESSION_LOGIN on, logs alice in and returns a client that sends only her session cookie (no
@@ -261,6 +272,139 @@ export const contract: Record<string, ContractEntry> = {
       const { data } = await expectStatus(fx.anon.GET('/openapi.yaml', { parseAs: 'text' }), 200);
       expect(data).toMatch(/^openapi: 3\.1\.0\n/);
       await expectStatus(fx.raw(fx.anon, 'POST', '/openapi.yaml'), 405);
+    },
+  },
+
+  adminListUsers: {
+    async run(fx) {
+      const staff = await fx.user('staff', { isStaff: true });
+      const { data } = await expectStatus(
+        staff.client.GET(USERS, { params: { query: { search: 'ali' } } }),
+        200,
+      );
+      expect(data?.results.map((u) => u.username)).toEqual(['alice']);
+      await expectStatus(staff.client.GET(USERS, { params: { query: { page: '99' } } }), 404);
+      await expectStatus(fx.alice.client.GET(USERS), 403);
+      await expectStatus(fx.anon.GET(USERS), 401);
+      await expectStatus(fx.raw(staff.client, 'PUT', USERS), 405);
+    },
+  },
+
+  adminCreateUser: {
+    async run(fx) {
+      const staff = await fx.user('staff', { isStaff: true });
+      const body = { username: 'carol', password: 'carol has a long passphrase 7' };
+      const { data } = await expectStatus(staff.client.POST(USERS, { body }), 201);
+      expect(data).toMatchObject({ username: 'carol', is_active: true });
+      await expectStatus(staff.client.POST(USERS, { body }), 400);
+      await expectStatus(fx.alice.client.POST(USERS, { body: { ...body, username: 'dave' } }), 403);
+      await expectStatus(fx.anon.POST(USERS, { body: { ...body, username: 'dave' } }), 401);
+      await expectStatus(staff.client.POST(USERS, { body: { ...body, password: 'x'.repeat(70_000) } }), 413);
+      await expectStatus(fx.raw(staff.client, 'POST', USERS, textBody('username=dave')), 415);
+      await expectStatus(fx.raw(staff.client, 'DELETE', USERS), 405);
+    },
+  },
+
+  adminGetUser: {
+    async run(fx) {
+      const staff = await fx.user('staff', { isStaff: true });
+      const { data } = await expectStatus(staff.client.GET(USER, userPath(fx.alice.id)), 200);
+      expect(data).toMatchObject({ id: fx.alice.id, username: 'alice' });
+      await expectStatus(staff.client.GET(USER, userPath(999_999)), 404);
+      await expectStatus(fx.alice.client.GET(USER, userPath(fx.alice.id)), 403);
+      await expectStatus(fx.anon.GET(USER, userPath(fx.alice.id)), 401);
+      await expectStatus(fx.raw(staff.client, 'POST', `/admin/api/users/${fx.alice.id}/`), 405);
+    },
+  },
+
+  adminUpdateUser: {
+    async run(fx) {
+      const staff = await fx.user('staff', { isStaff: true });
+      const { data } = await expectStatus(
+        staff.client.PATCH(USER, { ...userPath(fx.alice.id), body: { first_name: 'Alice' } }),
+        200,
+      );
+      expect(data).toMatchObject({ first_name: 'Alice' });
+      await expectStatus(
+        staff.client.PATCH(USER, { ...userPath(staff.id), body: { is_active: false } }),
+        400,
+      );
+      await expectStatus(staff.client.PATCH(USER, { ...userPath(999_999), body: { first_name: 'X' } }), 404);
+      await expectStatus(
+        fx.alice.client.PATCH(USER, { ...userPath(fx.alice.id), body: { first_name: 'X' } }),
+        403,
+      );
+      await expectStatus(fx.anon.PATCH(USER, { ...userPath(fx.alice.id), body: { first_name: 'X' } }), 401);
+      await expectStatus(
+        staff.client.PATCH(USER, { ...userPath(fx.alice.id), body: { first_name: 'x'.repeat(70_000) } }),
+        413,
+      );
+      await expectStatus(
+        fx.raw(staff.client, 'PATCH', `/admin/api/users/${fx.alice.id}/`, textBody('x=1')),
+        415,
+      );
+      await expectStatus(fx.raw(staff.client, 'PUT', `/admin/api/users/${fx.alice.id}/`), 405);
+    },
+  },
+
+  adminDeleteUser: {
+    async run(fx) {
+      const staff = await fx.user('staff', { isStaff: true });
+      await expectStatus(fx.alice.client.DELETE(USER, userPath(staff.id)), 403);
+      await expectStatus(fx.anon.DELETE(USER, userPath(fx.alice.id)), 401);
+      await expectStatus(staff.client.DELETE(USER, userPath(staff.id)), 400);
+      await expectStatus(staff.client.DELETE(USER, userPath(fx.alice.id)), 204);
+      await expectStatus(staff.client.DELETE(USER, userPath(fx.alice.id)), 404);
+      await expectStatus(fx.raw(staff.client, 'POST', `/admin/api/users/${staff.id}/`), 405);
+    },
+  },
+
+  adminListUserTokens: {
+    async run(fx) {
+      const staff = await fx.user('staff', { isStaff: true });
+      const { data } = await expectStatus(staff.client.GET(USER_TOKENS, userPath(fx.alice.id)), 200);
+      expect(data?.results).toHaveLength(1);
+      await expectStatus(staff.client.GET(USER_TOKENS, userPath(999_999)), 404);
+      await expectStatus(fx.alice.client.GET(USER_TOKENS, userPath(fx.alice.id)), 403);
+      await expectStatus(fx.anon.GET(USER_TOKENS, userPath(fx.alice.id)), 401);
+      await expectStatus(fx.raw(staff.client, 'PUT', `/admin/api/users/${fx.alice.id}/tokens/`), 405);
+    },
+  },
+
+  adminCreateUserToken: {
+    async run(fx) {
+      const staff = await fx.user('staff', { isStaff: true });
+      const alice = userPath(fx.alice.id);
+      const { data } = await expectStatus(
+        staff.client.POST(USER_TOKENS, { ...alice, body: { label: 'ci' } }),
+        201,
+      );
+      expect(data?.key).toMatch(/^lk_/);
+      await expectStatus(staff.client.POST(USER_TOKENS, { ...alice, body: { label: 'x'.repeat(201) } }), 400);
+      await expectStatus(staff.client.POST(USER_TOKENS, { ...userPath(999_999), body: {} }), 404);
+      await expectStatus(fx.alice.client.POST(USER_TOKENS, { ...alice, body: {} }), 403);
+      await expectStatus(fx.anon.POST(USER_TOKENS, { ...alice, body: {} }), 401);
+      await expectStatus(
+        staff.client.POST(USER_TOKENS, { ...alice, body: { label: 'x'.repeat(70_000) } }),
+        413,
+      );
+      const path = `/admin/api/users/${fx.alice.id}/tokens/`;
+      await expectStatus(fx.raw(staff.client, 'POST', path, textBody('label=x')), 415);
+      await expectStatus(fx.raw(staff.client, 'DELETE', path), 405);
+    },
+  },
+
+  adminRevokeToken: {
+    async run(fx) {
+      const staff = await fx.user('staff', { isStaff: true });
+      const { data } = await expectStatus(staff.client.GET(USER_TOKENS, userPath(fx.alice.id)), 200);
+      const id = data?.results[0]?.id as string;
+      const token = { params: { path: { id } } };
+      await expectStatus(fx.alice.client.DELETE(TOKEN, token), 403);
+      await expectStatus(fx.anon.DELETE(TOKEN, token), 401);
+      await expectStatus(fx.raw(staff.client, 'GET', `/admin/api/tokens/${id}/`), 405);
+      await expectStatus(staff.client.DELETE(TOKEN, token), 204);
+      await expectStatus(staff.client.DELETE(TOKEN, token), 404);
     },
   },
 };
