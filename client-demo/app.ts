@@ -180,7 +180,7 @@ async function login(event: SubmitEvent): Promise<void> {
   const password = $<HTMLInputElement>('input-password').value;
   const remember = $<HTMLInputElement>('input-remember').checked;
   $('modal-error').hidden = true;
-  const result = await guarded(() => api.POST('/rest-auth/login/', { body: { username, password } }));
+  const result = await guarded(() => api.login({ username, password }));
   if (!result) return;
   if (!result.data) {
     $('modal-error-detail').textContent = describe(result.error);
