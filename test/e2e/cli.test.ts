@@ -1,0 +1,347 @@
+/**
+ * @module
+ * `npm run manage` as real processes on a fresh PGlite data directory: every command, the exit status
+ * and message of each kind of bad argument, passwords from stdin and from a hidden terminal prompt (a
+ * pseudo-terminal through util-linux `script`) and never from argv, and the results checked against the
+ * real app opened on the same data afterwards: the printed key authenticates, the revoked one does not,
+ * the changed password logs in.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import { migrationsFolder, openDatabase } from '../../server/db/open.ts';
+import { createServices } from '../../server/services.ts';
+import { childEnv, manage, type Running, root, start, tempDir, tsx } from './support/processes.ts';
+
+const SLOW = 180_000;
+const data = tempDir('latchkey-cli-');
+const env = { LATCHKEY_DATA_DIR: data.path };
+afterAll(() => data.remove());
+
+/** Opens the app in-process on the CLI's data directory (after the CLI has exited), runs `fn`, closes. */
+async function withApp<T>(fn: (app: ReturnType<typeof createApp>) => Promise<T>): Promise<T> {
+  const config = loadConfig({ LATCHKEY_DATA_DIR: data.path, LOG_REQUESTS: 'false' });
+  const database = await openDatabase({ dataDir: data.path, holder: 'vitest cli.test' });
+  try {
+    return await fn(createApp(createServices(config, database.db, () => {})));
+  } finally {
+    await database.close();
+  }
+}
+
+async function loginStatus(app: ReturnType<typeof createApp>, username: string, password: string) {
+  const res = await app.request('/rest-auth/login/', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  return res.status;
+}
+
+async function testAuth(app: ReturnType<typeof createApp>, key: string) {
+  const res = await app.request('/test_auth/', { headers: { Authorization: `Token ${key}` } });
+  return { status: res.status, body: await res.json() };
+}
+
+const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+
+/** Runs manage under a pseudo-terminal, answering each prompt in turn; returns the terminal transcript. */
+async function manageInTerminal(args: string[], answers: string[]) {
+  const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+  const command = [tsx, 'scripts/manage.ts', ...args].map(quote).join(' ');
+  const run: Running = start('script', ['-qfec', command, '/dev/null'], childEnv(env));
+  let prompts = 0;
+  for (const answer of answers) {
+    prompts++;
+    // The prompt appears after echo is off: nothing typed from here on can be echoed.
+    await run.waitFor(new RegExp(`(?:[\\s\\S]*?Password(?: \\(again\\))?: ){${prompts}}`));
+    run.child.stdin?.write(answer);
+  }
+  const code = await run.exited;
+  run.child.stdin?.end();
+  return { code, transcript: run.output() };
+}
+
+describe('manage on a fresh PGlite data directory', () => {
+  const keys: { first?: string; second?: string; secondId?: string } = {};
+
+  it('help lists every command (through npm run manage)', async () => {
+    const npm = spawn('npm', ['run', '-s', 'manage', '--', 'help'], { cwd: root, env: childEnv(env) });
+    let stdout = '';
+    npm.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    const code = await new Promise((resolve) => npm.on('close', resolve));
+    expect(code).toBe(0);
+    for (const name of [
+      'migrate',
+      'createuser',
+      'changepassword',
+      'tokens list',
+      'tokens create',
+      'tokens revoke',
+    ]) {
+      expect(stdout).toMatch(new RegExp(`^ {2}${name} `, 'm'));
+    }
+  });
+
+  it(
+    'bad arguments exit 2 with a clear message on stderr and nothing on stdout',
+    async () => {
+      const cases: [string[], RegExp][] = [
+        [[], /missing command; see `npm run manage -- help`/],
+        [['frob'], /unknown command 'frob'/],
+        [['tokens'], /missing subcommand; tokens commands: list, create, revoke/],
+        [['tokens', 'frob'], /unknown command 'tokens frob'/],
+        [
+          ['createuser'],
+          /createuser: missing argument USERNAME\nusage: npm run manage -- createuser USERNAME/,
+        ],
+        [['createuser', 'bob', 'extra'], /too many arguments: expected USERNAME, got 2/],
+        [['createuser', 'bob', '--frob'], /Unknown option '--frob'/],
+        [['createuser', 'bad name', '--password-stdin'], /Enter a valid username/],
+        [['createuser', 'bob', '--email', 'nope', '--password-stdin'], /Enter a valid email address/],
+        [['createuser', 'bob'], /no password given: pipe it with --password-stdin, or run in a terminal/],
+        [['tokens', 'create', 'bob', '--label'], /Option '--label <value>' argument missing/],
+        [['tokens', 'revoke'], /missing argument ID/],
+        [['tokens', 'list', 'extra'], /too many arguments/],
+        [['migrate', '--fake'], /Unknown option '--fake'/],
+        [['help', 'frob'], /unknown command 'frob'/],
+      ];
+      // None of these reach the database, so they can run side by side.
+      const results = await Promise.all(cases.map(([args]) => manage(args, env)));
+      results.forEach((result, i) => {
+        const [args, message] = cases[i] as [string[], RegExp];
+        expect({ args, code: result.code }).toEqual({ args, code: 2 });
+        expect(result.stderr).toMatch(message);
+        expect(result.stdout).toBe('');
+      });
+    },
+    SLOW,
+  );
+
+  it(
+    'refuses a password in argv, explains why, and never echoes it',
+    async () => {
+      const results = await Promise.all([
+        manage(['createuser', 'bob', '--password', 'hunter2-secret'], env),
+        manage(['createuser', 'bob', '--password=hunter2-secret'], env),
+        manage(['changepassword', 'bob', '--password', 'hunter2-secret'], env),
+        manage(['createuser', 'bob', 'hunter2-secret'], env),
+      ]);
+      for (const result of results.slice(0, 3)) {
+        expect(result.code).toBe(2);
+        expect(result.stderr).toMatch(
+          /--password is not accepted: .*process list.*shell history.*--password-stdin/,
+        );
+      }
+      for (const result of results) {
+        expect(result.code).toBe(2);
+        expect(result.stdout + result.stderr).not.toContain('hunter2');
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    'migrate applies every migration, then has nothing to do',
+    async () => {
+      const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
+        entries: { tag: string }[];
+      };
+      const first = await manage(['migrate'], env);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain(
+        `Applying ${journal.entries.length} migration(s) to PGlite in ${data.path}:`,
+      );
+      for (const { tag } of journal.entries) expect(first.stdout).toContain(`  ${tag}... OK`);
+      const second = await manage(['migrate'], env);
+      expect(second.code).toBe(0);
+      expect(second.stdout).toBe(`No migrations to apply (PGlite in ${data.path}).\n`);
+    },
+    SLOW,
+  );
+
+  it(
+    'createuser takes the password from stdin, strips one newline, refuses duplicates and weak ones',
+    async () => {
+      const alice = await manage(
+        ['createuser', 'alice', '--email', 'alice@example.com', '--staff', '--password-stdin'],
+        env,
+        'correct horse battery\n',
+      );
+      expect(alice).toMatchObject({ code: 0, stdout: 'Created user alice (id 1, staff).\n', stderr: '' });
+      const root_ = await manage(
+        ['createuser', 'root', '--superuser', '--password-stdin'],
+        env,
+        'root-pass-1234\r\n',
+      );
+      expect(root_).toMatchObject({ code: 0, stdout: 'Created user root (id 2, staff, superuser).\n' });
+      const duplicate = await manage(['createuser', 'ALICE', '--password-stdin'], env, 'whatever-pass-1\n');
+      expect(duplicate.code).toBe(1);
+      expect(duplicate.stderr).toBe('manage createuser: That username is already taken.\n');
+      const weak = await manage(['createuser', 'carol', '--password-stdin'], env, 'carol\n');
+      expect(weak.code).toBe(2);
+      expect(weak.stderr).toMatch(/password refused: .*too similar to the username.*too short/);
+    },
+    SLOW,
+  );
+
+  it(
+    'changepassword: unknown user exits 1; stdin sets it and revokes the tokens',
+    async () => {
+      const nobody = await manage(['changepassword', 'nobody', '--password-stdin'], env, 'x-long-password\n');
+      expect(nobody.code).toBe(1);
+      expect(nobody.stderr).toBe("manage changepassword: user 'nobody' does not exist\n");
+      const changed = await manage(
+        ['changepassword', 'alice', '--password-stdin'],
+        env,
+        'new secret words\n',
+      );
+      expect(changed.code).toBe(0);
+      expect(changed.stdout).toContain("Password changed successfully for user 'alice'.");
+      expect(changed.stdout).toContain('Revoked 0 token(s) and 0 session(s).');
+    },
+    SLOW,
+  );
+
+  it(
+    'tokens create prints the key alone on stdout, once; unknown user exits 1',
+    async () => {
+      const first = await manage(['tokens', 'create', 'alice', '--label', 'ci deploy'], env);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/^lk_[0-9A-Za-z]{36}\n$/);
+      expect(first.stderr).toMatch(
+        /^Created token [0-9A-Za-z]{16} for alice \(expires: .*\)\. Copy the key now/,
+      );
+      keys.first = first.stdout.trim();
+      const second = await manage(['tokens', 'create', 'alice'], env);
+      keys.second = second.stdout.trim();
+      keys.secondId = second.stderr.match(/Created token (\S+)/)?.[1];
+      expect(keys.second).not.toBe(keys.first);
+      const nobody = await manage(['tokens', 'create', 'nobody'], env);
+      expect(nobody).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: "manage tokens create: user 'nobody' does not exist\n",
+      });
+    },
+    SLOW,
+  );
+
+  it(
+    'tokens list shows id, user, prefix, label, times and never the key',
+    async () => {
+      const all = await manage(['tokens', 'list'], env);
+      expect(all.code).toBe(0);
+      const lines = all.stdout.trim().split('\n');
+      expect(lines[0]).toMatch(/^ID\s+USER\s+PREFIX\s+LABEL\s+CREATED\s+LAST USED\s+EXPIRES$/);
+      expect(lines).toHaveLength(3);
+      expect(all.stdout).toContain(keys.secondId);
+      expect(all.stdout).toMatch(
+        /alice\s+lk_\S{5}\.\.\.\s+ci deploy\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+never\s+\d{4}-/,
+      );
+      expect(all.stdout).toContain(`${(keys.first as string).slice(0, 8)}...`);
+      for (const key of [keys.first, keys.second]) expect(all.stdout).not.toContain((key as string).slice(8));
+      const none = await manage(['tokens', 'list', '--user', 'root'], env);
+      expect(none).toMatchObject({ code: 0, stdout: 'No tokens for root.\n' });
+    },
+    SLOW,
+  );
+
+  it(
+    'tokens revoke removes one token; a second time exits 1',
+    async () => {
+      const revoked = await manage(['tokens', 'revoke', keys.secondId as string], env);
+      expect(revoked.code).toBe(0);
+      expect(revoked.stdout).toBe(
+        `Revoked token ${keys.secondId} (${(keys.second as string).slice(0, 8)}..., user alice).\n`,
+      );
+      const again = await manage(['tokens', 'revoke', keys.secondId as string], env);
+      expect(again).toMatchObject({
+        code: 1,
+        stderr: `manage tokens revoke: no token with id '${keys.secondId}'\n`,
+      });
+    },
+    SLOW,
+  );
+
+  it.skipIf(!hasScript)(
+    'prompts for the password with echo off, asks again on mismatch or policy failure',
+    async () => {
+      const { code, transcript } = await manageInTerminal(
+        ['createuser', 'dave', '--email', 'dave@example.com'],
+        [
+          'first-pass-1\r',
+          'other-pass-2\r',
+          'short\r',
+          'short\r',
+          'dave-secret-pass\r',
+          'dave-secret-pass\r',
+        ],
+      );
+      expect(code).toBe(0);
+      expect(transcript).toContain("Error: Your passwords didn't match.");
+      expect(transcript).toContain('This password is too short.');
+      expect(transcript).toContain('Created user dave (id 3).');
+      for (const typed of ['first-pass', 'other-pass', 'short\r', 'dave-secret'])
+        expect(transcript).not.toContain(typed);
+      const cancelled = await manageInTerminal(['changepassword', 'dave'], ['\u0003']);
+      expect(cancelled.code).toBe(130);
+      expect(cancelled.transcript).toContain('Operation cancelled.');
+    },
+    SLOW,
+  );
+
+  it(
+    'what the CLI did holds in the app on the same data',
+    async () => {
+      await withApp(async (app) => {
+        expect(await testAuth(app, keys.first as string)).toEqual({ status: 200, body: 'Hello alice!' });
+        expect(await testAuth(app, keys.second as string)).toEqual({
+          status: 401,
+          body: { detail: 'Invalid token.' },
+        });
+        expect(await loginStatus(app, 'alice', 'new secret words')).toBe(200);
+        expect(await loginStatus(app, 'alice', 'correct horse battery')).toBe(400);
+        expect(await loginStatus(app, 'root', 'root-pass-1234')).toBe(200);
+        expect(await loginStatus(app, 'bob', 'hunter2-secret')).toBe(400);
+        if (hasScript) expect(await loginStatus(app, 'dave', 'dave-secret-pass')).toBe(200);
+      });
+    },
+    SLOW,
+  );
+
+  it(
+    'changepassword revokes every token of the user unless --keep-tokens',
+    async () => {
+      const kept = await manage(
+        ['changepassword', 'alice', '--password-stdin', '--keep-tokens'],
+        env,
+        'third secret words\n',
+      );
+      expect(kept.stdout).toContain('tokens kept (--keep-tokens)');
+      await withApp(async (app) => {
+        expect((await testAuth(app, keys.first as string)).status).toBe(200);
+      });
+      const revoked = await manage(
+        ['changepassword', 'alice', '--password-stdin'],
+        env,
+        'fourth secret words\n',
+      );
+      // The key from `tokens create` and the one the login above issued.
+      expect(revoked.stdout).toContain('Revoked 2 token(s) and 0 session(s).');
+      await withApp(async (app) => {
+        expect(await testAuth(app, keys.first as string)).toEqual({
+          status: 401,
+          body: { detail: 'Invalid token.' },
+        });
+        expect(await loginStatus(app, 'alice', 'fourth secret words')).toBe(200);
+      });
+    },
+    SLOW,
+  );
+});
