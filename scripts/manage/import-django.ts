@@ -11,7 +11,7 @@
  * key revoked in Latchkey since stays revoked). A user whose id or username belongs to someone else
  * here is a conflict: nothing is written unless `--skip-conflicts` is given.
  */
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { expiryFor } from '../../server/auth/token-store.ts';
 import { digestKey, displayPrefix, isWellFormedKey, newTokenId } from '../../server/auth/tokens.ts';
 import type { Config } from '../../server/config.ts';

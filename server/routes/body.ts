@@ -63,7 +63,8 @@ export function drfBody(maxBytes: number): MiddlewareHandler[] {
  */
 export function validBody<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
   const type = mediaType(c);
-  const req = c.req as any;
+  // The validated target depends on the runtime Content-Type, which the static route types cannot know.
+  const req = c.req as unknown as { valid(target: 'json' | 'form'): z.output<S> };
   if (isJson(type)) return req.valid('json');
   if (FORM_TYPES.has(type)) return req.valid('form');
   const result = schema.safeParse({});

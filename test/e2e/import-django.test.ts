@@ -40,6 +40,7 @@ const TARGET_DB = `latchkey_e2e_import_${process.pid}`;
 const DJANGO_URL = `postgres://peer_django:peer-django-pw@127.0.0.1:5432/${DJANGO_DB}`;
 
 function installed(pkg: string): boolean {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
   const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
   return r.status === 0 && r.stdout.includes('install ok installed');
 }
