@@ -69,7 +69,9 @@ const schema = z.object({
   TOKEN_LIMIT_POLICY: z.enum(['evict-oldest', 'reject']).default('evict-oldest'),
   TOKEN_PURGE_INTERVAL: seconds.default(60 * 60),
   SESSION_LOGIN: bool.default(false),
-  SESSION_TTL: seconds.default(14 * 24 * 60 * 60),
+  SESSION_TTL: seconds
+    .refine((v) => v > 0, 'must be > 0: a session cannot last no time')
+    .default(14 * 24 * 60 * 60),
   TRUST_PROXY: bool.default(false),
   LOGIN_THROTTLE_USER: z.coerce.number().int().min(0).default(10),
   LOGIN_THROTTLE_IP: z.coerce.number().int().min(0).default(50),

@@ -103,6 +103,7 @@ describe('bad values', () => {
     ['TOKEN_LIMIT_PER_USER', '-3'],
     ['TOKEN_LIMIT_POLICY', 'drop'],
     ['SESSION_TTL', 'a week'],
+    ['SESSION_TTL', '0'],
     ['LOGIN_THROTTLE_USER', 'many'],
     ['LOGIN_THROTTLE_IP', '-1'],
     ['LOGIN_THROTTLE_WINDOW', '5.5'],
