@@ -42,7 +42,8 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
   if (options.databaseUrl) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
-    const client = postgres(options.databaseUrl, {
+    const url = options.databaseUrl;
+    const client = postgres(url, {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
       connection: { application_name: options.holder ?? 'latchkey' },
@@ -53,14 +54,20 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
       driver: 'postgres',
       async migrate() {
         const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
-        // A session-level lock on a reserved connection serialises concurrent start-ups.
-        const reserved = await client.reserve();
+        // One dedicated connection takes a session-level advisory lock, which serialises concurrent
+        // start-ups, and runs the migrations itself: they need no connection from the pool, so a pool of
+        // one (maxConnections: 1) cannot deadlock against the lock holder.
+        const session = postgres(url, {
+          max: 1,
+          onnotice: () => {},
+          connection: { application_name: `${options.holder ?? 'latchkey'} (migrations)` },
+        });
         try {
-          await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
-          await run(drizzle(client, { schema }), { migrationsFolder });
+          await session`select pg_advisory_lock(${MIGRATION_LOCK})`;
+          await run(drizzle(session, { schema }), { migrationsFolder });
         } finally {
-          await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
-          reserved.release();
+          await session`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+          await session.end({ timeout: 5 });
         }
       },
       close: () => client.end({ timeout: 5 }),
