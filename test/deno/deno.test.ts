@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { scratchDatabase } from '../e2e/support/postgres.ts';
 import { childEnv, root } from '../e2e/support/processes.ts';
@@ -21,13 +22,20 @@ const PERMISSIONS = [
   '--allow-ffi',
 ];
 
-/** `deno test` on the Deno test file; resolves with its exit code and output. */
-function denoTest(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/**
+ * `deno test` on the Deno test file; resolves with its exit code and output (colours stripped). It runs
+ * in its own process group, killed whole after `timeoutMs`, so a hang cannot leave the server behind.
+ */
+function denoTest(
+  env: Record<string, string>,
+  timeoutMs = 240_000,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(deno, ['test', ...PERMISSIONS, 'test/deno/sdk-flow.deno.ts'], {
       cwd: root,
       env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -36,8 +44,15 @@ function denoTest(env: Record<string, string>): Promise<{ code: number | null; o
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       output += chunk;
     });
+    const timer = setTimeout(() => {
+      output += `\n[deno test killed after ${timeoutMs} ms]`;
+      process.kill(-(child.pid as number), 'SIGKILL');
+    }, timeoutMs);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output: stripVTControlCharacters(output) });
+    });
   });
 }
 

@@ -26,10 +26,12 @@ export function childEnv(extra: Record<string, string>): Record<string, string> 
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined || key === 'DATABASE_URL' || key === 'LATCHKEY_DATA_DIR') continue;
     if (key === 'PORT' || key === 'HOST' || key.startsWith('TOKEN_') || key.startsWith('CORS_')) continue;
+    // Deno colours its output when FORCE_COLOR is set at all, even to 0.
+    if (key === 'FORCE_COLOR') continue;
     env[key] = value;
   }
   // No colours or spinners in captured output.
-  return { ...env, NO_COLOR: '1', FORCE_COLOR: '0', ...extra };
+  return { ...env, NO_COLOR: '1', ...extra };
 }
 
 /** A running process with its combined output so far. */
