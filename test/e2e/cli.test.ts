@@ -14,6 +14,7 @@ import { createApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { migrationsFolder, openDatabase } from '../../server/db/open.ts';
 import { createServices } from '../../server/services.ts';
+import { scratchDatabase } from './support/postgres.ts';
 import { childEnv, manage, type Running, root, start, tempDir, tsx } from './support/processes.ts';
 
 const SLOW = 180_000;
@@ -345,3 +346,47 @@ describe('manage on a fresh PGlite data directory', () => {
     SLOW,
   );
 });
+
+describe.skipIf(!process.env.DATABASE_URL)(
+  'manage on PostgreSQL (a scratch database beside DATABASE_URL)',
+  () => {
+    it(
+      'migrates, creates a user and a token that authenticates in the app',
+      async () => {
+        const scratch = await scratchDatabase(process.env.DATABASE_URL as string, 'cli');
+        const pg = { DATABASE_URL: scratch.url };
+        try {
+          const first = await manage(['migrate'], pg);
+          expect(first.code).toBe(0);
+          expect(first.stdout).toMatch(
+            /^Applying \d+ migration\(s\) to PostgreSQL:\n {2}0000_init\.\.\. OK\n/,
+          );
+          expect(await manage(['migrate'], pg)).toMatchObject({
+            code: 0,
+            stdout: 'No migrations to apply (PostgreSQL).\n',
+          });
+          const created = await manage(['createuser', 'erin', '--password-stdin'], pg, 'erin secret words\n');
+          expect(created).toMatchObject({ code: 0, stdout: 'Created user erin (id 1).\n' });
+          const token = await manage(['tokens', 'create', 'erin'], pg);
+          expect(token.code).toBe(0);
+          const config = loadConfig({ DATABASE_URL: scratch.url, LOG_REQUESTS: 'false' });
+          const database = await openDatabase({
+            databaseUrl: scratch.url,
+            holder: 'vitest cli.test',
+            maxConnections: 2,
+          });
+          try {
+            const app = createApp(createServices(config, database.db, () => {}));
+            expect(await testAuth(app, token.stdout.trim())).toEqual({ status: 200, body: 'Hello erin!' });
+            expect(await loginStatus(app, 'erin', 'erin secret words')).toBe(200);
+          } finally {
+            await database.close();
+          }
+        } finally {
+          await scratch.drop();
+        }
+      },
+      SLOW,
+    );
+  },
+);
