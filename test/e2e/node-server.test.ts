@@ -21,6 +21,8 @@ import {
 } from './support/processes.ts';
 
 const PORT = 8124;
+/** Starting a process on a fresh PGlite takes seconds, tens of seconds on a loaded machine. */
+const SLOW = 180_000;
 const base = `http://127.0.0.1:${PORT}`;
 
 async function login(username: string, password: string) {
@@ -43,7 +45,7 @@ describe('npm start (server/node.ts) on a fresh PGlite data directory', () => {
 
   beforeAll(async () => {
     server = await startNodeServer(data.path, PORT);
-  });
+  }, SLOW);
   afterAll(() => {
     kill(server);
     data.remove();
@@ -91,19 +93,23 @@ describe('npm start (server/node.ts) on a fresh PGlite data directory', () => {
     expect(out).not.toContain(key.slice(8)); // nor the secret part of it
   });
 
-  it('refuses a second process on the data directory with one line naming the holder', async () => {
-    const lock = JSON.parse(readFileSync(join(data.path, 'latchkey.lock'), 'utf8')) as { pid: number };
-    const result = await manage(['tokens', 'list'], { LATCHKEY_DATA_DIR: data.path });
-    expect(result.code).toBe(1);
-    const lines = result.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(
-      new RegExp(
-        `^manage: the data directory ${data.path} is in use by process ${lock.pid} \\(latchkey server \\(node, pid ${lock.pid}\\)`,
-      ),
-    );
-    expect(result.stdout).toBe('');
-  });
+  it(
+    'refuses a second process on the data directory with one line naming the holder',
+    async () => {
+      const lock = JSON.parse(readFileSync(join(data.path, 'latchkey.lock'), 'utf8')) as { pid: number };
+      const result = await manage(['tokens', 'list'], { LATCHKEY_DATA_DIR: data.path });
+      expect(result.code).toBe(1);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^manage: the data directory ${data.path} is in use by process ${lock.pid} \\(latchkey server \\(node, pid ${lock.pid}\\)`,
+        ),
+      );
+      expect(result.stdout).toBe('');
+    },
+    SLOW,
+  );
 
   it('exits 0 promptly on SIGTERM and releases the lock', async () => {
     const { code, ms } = await stop(server as Running);
@@ -113,16 +119,20 @@ describe('npm start (server/node.ts) on a fresh PGlite data directory', () => {
     expect(existsSync(join(data.path, 'latchkey.lock'))).toBe(false);
   });
 
-  it('keeps the data across a restart and does not print a new demo password', async () => {
-    server = await startNodeServer(data.path, PORT);
-    expect(server.stdout()).not.toMatch(/password:/);
-    expect(server.stdout()).not.toContain('Created the demo user');
-    expect((await login(demo.username, demo.password)).status).toBe(200);
-    const again = await testAuth(key);
-    expect(again.status).toBe(200);
-    const { code } = await stop(server);
-    expect(code).toBe(0);
-  });
+  it(
+    'keeps the data across a restart and does not print a new demo password',
+    async () => {
+      server = await startNodeServer(data.path, PORT);
+      expect(server.stdout()).not.toMatch(/password:/);
+      expect(server.stdout()).not.toContain('Created the demo user');
+      expect((await login(demo.username, demo.password)).status).toBe(200);
+      const again = await testAuth(key);
+      expect(again.status).toBe(200);
+      const { code } = await stop(server);
+      expect(code).toBe(0);
+    },
+    SLOW,
+  );
 });
 
 describe('bad configuration', () => {
@@ -133,17 +143,21 @@ describe('bad configuration', () => {
     ['PORT', 'abc'],
     ['CORS_ALLOWED_ORIGINS', '*'],
   ] as const) {
-    it(`${name}=${value} stops start-up with one line naming the variable`, async () => {
-      const env = childEnv({ LATCHKEY_DATA_DIR: join(data.path, name), [name]: value });
-      const run = start(tsx, ['server/node.ts'], env);
-      const code = await run.exited;
-      expect(code).not.toBe(0);
-      const lines = run.stderr().trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]?.startsWith(`latchkey: invalid ${name} (got "${value}"): `)).toBe(true);
-      expect(run.stdout()).toBe('');
-      // It stopped before touching the database.
-      expect(existsSync(join(data.path, name))).toBe(false);
-    });
+    it(
+      `${name}=${value} stops start-up with one line naming the variable`,
+      async () => {
+        const env = childEnv({ LATCHKEY_DATA_DIR: join(data.path, name), [name]: value });
+        const run = start(tsx, ['server/node.ts'], env);
+        const code = await run.exited;
+        expect(code).not.toBe(0);
+        const lines = run.stderr().trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]?.startsWith(`latchkey: invalid ${name} (got "${value}"): `)).toBe(true);
+        expect(run.stdout()).toBe('');
+        // It stopped before touching the database.
+        expect(existsSync(join(data.path, name))).toBe(false);
+      },
+      SLOW,
+    );
   }
 });
