@@ -9,7 +9,7 @@
  * Counter keys are SHA-256 digests, never the username or address in clear: people type passwords into
  * the username field, and addresses are personal data.
  */
-import { and, eq, lte, ne, or, sql } from 'drizzle-orm';
+import { and, eq, lte, ne, sql } from 'drizzle-orm';
 import type { Database } from '../db/open.ts';
 import { throttleCounters } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
@@ -118,21 +118,21 @@ export class Throttle {
 
   /** Takes back an attempt that succeeded (only within the window it was counted in). */
   async refund(ticket: Ticket): Promise<void> {
-    if (!ticket.charged.length) return;
-    await this.#db
-      .update(throttleCounters)
-      .set({ count: sql`greatest(${throttleCounters.count} - 1, 0)` })
-      .where(
-        or(
-          ...ticket.charged.map((c) =>
-            and(
-              eq(throttleCounters.scope, c.scope),
-              eq(throttleCounters.key, c.key),
-              eq(throttleCounters.windowStart, c.windowStart),
-            ),
+    // One row per statement: a multi-row UPDATE locks its rows in scan order, which can be the reverse
+    // of the VALUES order the upsert in attempt() locks them in, and concurrent logins then deadlock
+    // (PostgreSQL aborts one after deadlock_timeout: a 500). A single-row statement holds one lock.
+    for (const c of ticket.charged) {
+      await this.#db
+        .update(throttleCounters)
+        .set({ count: sql`greatest(${throttleCounters.count} - 1, 0)` })
+        .where(
+          and(
+            eq(throttleCounters.scope, c.scope),
+            eq(throttleCounters.key, c.key),
+            eq(throttleCounters.windowStart, c.windowStart),
           ),
-        ),
-      );
+        );
+    }
   }
 
   /** Deletes counters whose window has ended (they would restart at 1 anyway); returns how many. */
