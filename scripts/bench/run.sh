@@ -69,7 +69,7 @@ start_peer() { # PORT
 }
 
 start_latchkey() { # VARIANT PORT
-  local v=$1 port=$2 cmd=(node "$BUILD/server.mjs") envs=(LOG_REQUESTS=true)
+  local v=$1 port=$2 cmd=(node "$BUILD/node.mjs") envs=(LOG_REQUESTS=true)
   case $v in
     latchkey) ;;
     latchkey-nolog) envs=(LOG_REQUESTS=false) ;;
@@ -84,7 +84,7 @@ start_latchkey() { # VARIANT PORT
     LOGIN_THROTTLE_USER=1000000 LOGIN_THROTTLE_IP=1000000 \
     nohup "${cmd[@]}" >"$STATE/$v.log" 2>&1 </dev/null) &
   PID[$v]=$!; URL[$v]=http://127.0.0.1:$port; STARTED+=("$v")
-  for _ in $(seq 1 150); do
+  for _ in $(seq 1 300); do   # up to a minute: a busy host makes tsx and cluster start-ups slow
     curl -sf -o /dev/null --max-time 1 "${URL[$v]}/healthz/" && return 0
     kill -0 "${PID[$v]}" 2>/dev/null || break
     sleep 0.2
@@ -120,10 +120,11 @@ FORGED=$(cd "$ROOT" && DATABASE_URL="$DBURL" "$ROOT/node_modules/.bin/tsx" scrip
   || { log "setup failed; see $OUT/start.log"; tail -3 "$OUT/start.log" >&2; exit 1; }
 # A plain node process running one esbuild bundle of our code (dependencies stay in node_modules): what
 # a deployment would run, without tsx's loader and its extra process (the latchkey-tsx variant has them).
+rm -rf "$BUILD" && mkdir -p "$BUILD"   # never start a stale build
 (cd "$ROOT" && node_modules/.bin/esbuild server/node.ts scripts/bench/cluster.ts --bundle --platform=node \
   --format=esm --target=node20 --packages=external --out-extension:.js=.mjs --outdir="$BUILD" \
   --entry-names='[name]' --log-level=warning)
-rm -rf "$BUILD/migrations" && cp -r "$ROOT/server/db/migrations" "$BUILD/migrations"   # open.ts looks beside itself
+cp -r "$ROOT/server/db/migrations" "$BUILD/migrations"   # open.ts looks for them beside itself
 
 for v in $VARIANTS; do
   [ "$v" = peer ] && continue
