@@ -3,9 +3,9 @@
  * Generates sdk/schema.d.ts from openapi.yaml with openapi-typescript (`npm run sdk`); `--check` fails
  * when the committed file differs. {@link generateSdkTypes} is what the drift test compares against.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { writeOrCheck } from './write-or-check.ts';
 
 const spec = new URL('../openapi.yaml', import.meta.url);
 const out = new URL('../sdk/schema.d.ts', import.meta.url);
@@ -17,23 +17,11 @@ export async function generateSdkTypes(source: URL = spec): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const generated = await generateSdkTypes();
-  if (process.argv.includes('--check')) {
-    let committed = '';
-    try {
-      committed = readFileSync(out, 'utf8');
-    } catch {
-      // missing counts as drift
-    }
-    if (committed !== generated) {
-      console.error('sdk/schema.d.ts is out of date with openapi.yaml: run `npm run sdk` and commit it.');
-      process.exit(1);
-    }
-    console.log('sdk/schema.d.ts matches openapi.yaml.');
-  } else {
-    writeFileSync(out, generated);
-    console.log('wrote sdk/schema.d.ts');
-  }
+  writeOrCheck(out, await generateSdkTypes(), {
+    file: 'sdk/schema.d.ts',
+    source: 'openapi.yaml',
+    command: 'npm run sdk',
+  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
