@@ -31,5 +31,7 @@ function requiredUrl(): string {
 /** Empties every table (users, tokens, sessions, counters) and restarts id sequences. */
 export async function resetDatabase(): Promise<void> {
   const { db } = await testDatabase();
-  await db.execute(sql`truncate table users, tokens, sessions, throttle_counters restart identity cascade`);
+  await db.execute(
+    sql`truncate table users, tokens, sessions, throttle_counters, auth_events restart identity cascade`,
+  );
 }
