@@ -21,8 +21,26 @@ import { tokenRoutes } from './routes/tokens/index.ts';
 import { userRoutes } from './routes/user/index.ts';
 import type { AppEnv, Services } from './services.ts';
 
+/**
+ * Every API operation (login, logout, tokens, user, password change, admin API, test_auth, health) in
+ * one router with the security schemes they declare and DRF error rendering, for the standalone app
+ * and for a developer's app to mount (`app.route(prefix, ...)` merges the operations into its contract).
+ */
+export function apiRoutes(services: Services): OpenAPIHono<AppEnv> {
+  const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, getPath: canonicalPath })
+    .route('/', authRoutes(services))
+    .route('/', testAuthRoutes(services))
+    .route('/', tokenRoutes(services))
+    .route('/', userRoutes(services))
+    .route('/', adminApiRoutes(services))
+    .route('/', healthRoutes(services));
+  registerSecuritySchemes(routes);
+  routes.onError(onError(services.log));
+  return routes;
+}
+
 /** Builds the app for the given services. */
-export function createApp(services: Services) {
+export function createApp(services: Services): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, getPath: canonicalPath });
 
   if (services.config.LOG_REQUESTS) {
@@ -40,12 +58,7 @@ export function createApp(services: Services) {
   }
   app.use(cors(services.config.CORS_ALLOWED_ORIGINS));
 
-  app.route('/', authRoutes(services));
-  app.route('/', testAuthRoutes(services));
-  app.route('/', tokenRoutes(services));
-  app.route('/', userRoutes(services));
-  app.route('/', adminApiRoutes(services));
-  app.route('/', healthRoutes(services));
+  app.route('/', apiRoutes(services));
   mountDocs(app);
   app.route('/', pageRoutes(services));
   app.route('/', adminPageRoutes(services));
@@ -56,5 +69,5 @@ export function createApp(services: Services) {
   return app;
 }
 
-/** The app type, for typed clients and tests. */
-export type App = ReturnType<typeof createApp>;
+/** The app type (declared rather than inferred: the inferred route table is large in the package's types). */
+export type App = OpenAPIHono<AppEnv>;

@@ -1,40 +1,47 @@
 /**
  * @module
- * What both entries (Node, Deno) do before serving: open and migrate the database, build the app, and
+ * What both entries (Node, Deno) do before serving: create Latchkey (the library entry), and
  * on a fresh embedded database create the `demo` user with a random password, printed once.
  */
 import { count } from 'drizzle-orm';
-import { createApp } from './app.ts';
 import { randomBase62 } from './auth/tokens.ts';
 import { type Config, ConfigError } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
-import { openDatabase } from './db/open.ts';
 import { users } from './db/schema.ts';
+import { createLatchkey } from './latchkey.ts';
 import { nodeAssets } from './routes/pages/node-assets.ts';
-import { createServices, type Logger, type Services } from './services.ts';
+import type { Logger } from './services.ts';
 
 /** A JSON-lines logger on stdout. */
 export const jsonLogger: Logger = (line) => {
   console.log(JSON.stringify({ time: new Date().toISOString(), ...line }));
 };
 
-/** Opens everything the server needs; `close` releases it. */
-export async function bootstrap(config: Config, holder: string, log: Logger = jsonLogger) {
-  const database = await openDatabase({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.LATCHKEY_DATA_DIR,
-    holder,
-  });
-  const services: Services = { ...createServices(config, database.db, log), assets: nodeAssets() };
+/**
+ * Opens everything the standalone server needs through the library entry ({@link createLatchkey}, the
+ * one way in): configuration from `env`, database, the pages' files; `latchkey.close()` releases it.
+ */
+export async function bootstrap(
+  env: Record<string, string | undefined>,
+  holder: string,
+  log: Logger = jsonLogger,
+) {
+  const latchkey = await createLatchkey({ env, holder, log, assets: nodeAssets() });
+  const { config, database, services } = latchkey;
   let demo: { username: string; password: string } | undefined;
-  if (database.driver === 'pglite' && config.DEMO_USER) {
-    const [row] = await database.db.select({ n: count() }).from(users);
-    if (row?.n === 0) {
-      demo = { username: 'demo', password: randomBase62(16) };
-      await services.users.create({ ...demo, isStaff: true });
+  try {
+    if (database.driver === 'pglite' && config.DEMO_USER) {
+      const [row] = await database.db.select({ n: count() }).from(users);
+      if (row?.n === 0) {
+        demo = { username: 'demo', password: randomBase62(16) };
+        await services.users.create({ ...demo, isStaff: true });
+      }
     }
+  } catch (err) {
+    await latchkey.close().catch(() => {});
+    throw err;
   }
-  return { app: createApp(services), services, database, demo };
+  return { latchkey, config, app: latchkey.app, demo };
 }
 
 /** The start-up banner: where to go, and the demo credentials when they were just created. */

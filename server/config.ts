@@ -88,6 +88,17 @@ const schema = z.object({
 /** The validated configuration the entries hand to the database and the app. */
 export type Config = z.output<typeof schema>;
 
+/** The option names, as in the environment. */
+export const CONFIG_KEYS = Object.keys(schema.shape) as (keyof Config)[];
+
+/**
+ * Options given in code (the library entry) rather than the environment: the same names, with typed
+ * values (numbers, booleans, lists of origins) or the environment's strings.
+ */
+export type ConfigOptions = {
+  [K in keyof Config]?: (Config[K] extends readonly string[] ? readonly string[] : Config[K]) | string;
+};
+
 /** Thrown with a one-line message naming the variable and what is wrong with it. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -112,4 +123,29 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`invalid ${name}${shown}: ${issue?.message ?? 'invalid value'}`);
   }
   return result.data;
+}
+
+/** An option value as the environment would spell it (lists comma-separated, an empty list `none`). */
+function asEnvironmentValue(value: unknown): string {
+  if (Array.isArray(value)) return value.length ? value.join(',') : 'none';
+  return String(value);
+}
+
+/**
+ * Validates options given in code exactly as {@link loadConfig} validates the environment (same rules,
+ * same one-line {@link ConfigError}), on top of `env` (default: nothing, so code alone decides). An
+ * unknown option name is an error too: a typo must not silently fall back to a default.
+ */
+export function configFromOptions(
+  options: ConfigOptions,
+  env: Record<string, string | undefined> = {},
+): Config {
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const [key, value] of Object.entries(options)) {
+    if (!(CONFIG_KEYS as string[]).includes(key)) {
+      throw new ConfigError(`invalid ${key}: unknown option (expected one of ${CONFIG_KEYS.join(', ')})`);
+    }
+    if (value !== undefined) merged[key] = asEnvironmentValue(value);
+  }
+  return loadConfig(merged);
 }

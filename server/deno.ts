@@ -9,11 +9,12 @@
  * npm modules), --allow-run (only to check whether the holder of a data-directory lock is still alive).
  */
 import { banner, bootstrap, shutdownHandler, startupFailure } from './bootstrap.ts';
-import { loadConfig } from './config.ts';
 
 async function main(): Promise<void> {
-  const config = loadConfig(Deno.env.toObject());
-  const { app, database, demo } = await bootstrap(config, `latchkey server (deno, pid ${Deno.pid})`);
+  const { app, config, latchkey, demo } = await bootstrap(
+    Deno.env.toObject(),
+    `latchkey server (deno, pid ${Deno.pid})`,
+  );
   let server: Deno.HttpServer;
   try {
     server = Deno.serve(
@@ -26,12 +27,12 @@ async function main(): Promise<void> {
     );
   } catch (err) {
     console.error(`latchkey: cannot listen on ${config.HOST}:${config.PORT}: ${(err as Error).name}`);
-    await database.close();
+    await latchkey.close();
     Deno.exit(1);
   }
   const shutdown = shutdownHandler({
     stop: () => server.shutdown(),
-    close: () => database.close(),
+    close: () => latchkey.close(),
     exit: (code) => Deno.exit(code),
   });
   Deno.addSignalListener('SIGTERM', () => shutdown('SIGTERM'));

@@ -6,17 +6,18 @@
  */
 import { serve } from '@hono/node-server';
 import { banner, bootstrap, shutdownHandler, startupFailure } from './bootstrap.ts';
-import { loadConfig } from './config.ts';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  const { app, database, demo } = await bootstrap(config, `latchkey server (node, pid ${process.pid})`);
+  const { app, config, latchkey, demo } = await bootstrap(
+    process.env,
+    `latchkey server (node, pid ${process.pid})`,
+  );
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     console.log(banner(config, info.port, demo));
   });
   server.on('error', async (err: NodeJS.ErrnoException) => {
     console.error(`latchkey: cannot listen on ${config.HOST}:${config.PORT}: ${err.code ?? err.message}`);
-    await database.close();
+    await latchkey.close();
     process.exit(1);
   });
   const shutdown = shutdownHandler({
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
         if ('closeIdleConnections' in server)
           (server as { closeIdleConnections(): void }).closeIdleConnections();
       }),
-    close: () => database.close(),
+    close: () => latchkey.close(),
     exit: (code) => process.exit(code),
   });
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -18,7 +18,7 @@ import { ApiError, MESSAGES } from '../errors.ts';
 import { csrfFailed, csrfProblem } from './csrf.ts';
 import { csrfPolicy, readCsrfCookie, readCsrfHeader, requestSession } from './session-cookies.ts';
 import type { SessionStore } from './sessions.ts';
-import type { AuthUser, TokenStore } from './token-store.ts';
+import type { AuthUser, TokenStore, TokenWithUser } from './token-store.ts';
 import { isWellFormedKey } from './tokens.ts';
 
 /** What the middleware puts on the context for handlers. */
@@ -69,18 +69,28 @@ export function parseAuthorization(header: string | undefined): string | undefin
  */
 export function requireToken(store: TokenStore): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    const key = parseAuthorization(c.req.header('authorization'));
-    if (key === undefined) throw ApiError.unauthorized(MESSAGES.notAuthenticated);
-    if (!isWellFormedKey(key)) throw ApiError.unauthorized(MESSAGES.invalidToken);
-    const found = await store.find(key);
-    const now = new Date();
-    if (!found || store.isExpired(found.token, now)) throw ApiError.unauthorized(MESSAGES.invalidToken);
-    if (!found.user.isActive) throw ApiError.unauthorized(MESSAGES.inactive);
-    await store.touch(found.token, now);
+    const found = await verifyToken(store, c.req.header('authorization'));
     c.set('user', found.user);
     c.set('tokenId', found.token.id);
     await next();
   };
+}
+
+/**
+ * The token check itself, shared by {@link requireToken} and the library's middleware: parses the
+ * Authorization header, finds the key, rejects expired keys and inactive users, renews the sliding
+ * expiry. Throws the 401 {@link ApiError} DRF would answer.
+ */
+export async function verifyToken(store: TokenStore, header: string | undefined): Promise<TokenWithUser> {
+  const key = parseAuthorization(header);
+  if (key === undefined) throw ApiError.unauthorized(MESSAGES.notAuthenticated);
+  if (!isWellFormedKey(key)) throw ApiError.unauthorized(MESSAGES.invalidToken);
+  const found = await store.find(key);
+  const now = new Date();
+  if (!found || store.isExpired(found.token, now)) throw ApiError.unauthorized(MESSAGES.invalidToken);
+  if (!found.user.isActive) throw ApiError.unauthorized(MESSAGES.inactive);
+  await store.touch(found.token, now);
+  return found;
 }
 
 /**
