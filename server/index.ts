@@ -18,10 +18,15 @@
  * });
  * app.openapi(hello, (c) => c.json(`Hi ${c.var.user.username}`, 200));
  * ```
+ *
+ * Latchkey's own route factories are exported too, for routes built the way Latchkey builds its own:
+ * `router.openapi(mounted(latchkey.services, route), handler)` derives authentication (and DRF body
+ * parsing) from the contract, `currentUser(c)` reads the user; their errors need
+ * `app.onError(latchkey.onError)`.
  */
 export { type Config, ConfigError, type ConfigOptions, configFromOptions, loadConfig } from './config.ts';
 export type { OpenDatabase } from './db/open.ts';
-export { ApiError, MESSAGES, onError as errorHandler, validationHook } from './errors.ts';
+export { ApiError, MESSAGES, validationHook } from './errors.ts';
 export {
   type AuthOptions,
   createLatchkey,
@@ -34,4 +39,12 @@ export {
 } from './latchkey.ts';
 export { registerSecuritySchemes } from './openapi.ts';
 export { canonicalPath as optionalTrailingSlash } from './paths.ts';
-export type { Logger, Services } from './services.ts';
+export {
+  type AppRouteHandler,
+  createRouter,
+  currentUser,
+  mounted,
+  type RouteDeps,
+  validBody,
+} from './routes/factory.ts';
+export type { AppEnv, Logger, Services } from './services.ts';

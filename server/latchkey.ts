@@ -6,7 +6,7 @@
  * (what `npm start` serves) and `close()`. The Node and Deno entries and the test server are built on it.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
 import { type App, apiRoutes, createApp } from './app.ts';
 import { verifyToken } from './auth/authenticate.ts';
 import type { AuthUser, TokenWithUser } from './auth/token-store.ts';
@@ -74,6 +74,11 @@ export interface Latchkey {
    * Declare `security: [{ Token: [] }]` on the routes it guards.
    */
   auth(options?: AuthOptions): MiddlewareHandler<LatchkeyEnv>;
+  /**
+   * Latchkey's error rendering (DRF bodies; unexpected errors logged, answered 500 without a stack), for
+   * `app.onError(latchkey.onError)` when your routes use {@link mounted} or throw `ApiError`.
+   */
+  readonly onError: ErrorHandler;
   /** The standalone server's whole app (API, docs, pages, 405s, CORS, request log), built once. */
   readonly app: App;
   /** Closes the database (and releases the PGlite directory). Safe to call twice. */
@@ -102,6 +107,7 @@ export async function createLatchkey(options: LatchkeyOptions = {}): Promise<Lat
     database,
     routes: () => apiRoutes(services),
     auth: () => tokenMiddleware(services, renderError),
+    onError: renderError,
     get app() {
       app ??= createApp(services);
       return app;
@@ -116,7 +122,7 @@ export async function createLatchkey(options: LatchkeyOptions = {}): Promise<Lat
 /**
  * The middleware behind {@link Latchkey.auth}. Its failures are answered here, in DRF's shape, rather
  * than thrown: the developer's app has its own error handler, which knows nothing of Latchkey's errors
- * (and a database outage must not become their 500). Errors of the routes it guards are not touched.
+ * (a database outage must answer as it does on Latchkey's own routes). Errors of the routes it guards are not touched.
  */
 function tokenMiddleware(
   services: Services,

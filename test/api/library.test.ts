@@ -11,9 +11,12 @@ import {
   ConfigError,
   configFromOptions,
   createLatchkey,
+  createRouter,
+  currentUser,
   type Latchkey,
   type LatchkeyEnv,
   loadConfig,
+  mounted,
   optionalTrailingSlash,
 } from 'latchkey';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +43,13 @@ function developerApp(latchkey: Latchkey, prefix: string) {
   app.openapi({ ...whoAmI, middleware: [latchkey.auth()] as const }, (c) =>
     c.json({ username: c.var.user.username, token: c.var.token.id }, 200),
   );
+  // The same check through Latchkey's own route factories, for routes built the way Latchkey's are.
+  const factoryBuilt = createRouter();
+  factoryBuilt.openapi(mounted(latchkey.services, { ...whoAmI, path: '/factory/' }), (c) =>
+    c.json({ username: currentUser(c).username, token: '' }, 200),
+  );
+  app.route('/', factoryBuilt);
+  app.onError(latchkey.onError);
   return app;
 }
 
@@ -174,13 +184,16 @@ describe('Latchkey in a developer app', () => {
       const init: RequestInit = { headers: header ? { Authorization: header } : {} };
       const theirs = await answer(await send(atRoot, '/whoami/', init));
       const tutorial = await answer(await send(atRoot, '/test_auth/', init));
+      const factory = await answer(await send(atRoot, '/factory/', init));
       if (header === `Token ${key}`) {
         expect(theirs.status, header).toBe(200);
         expect(tutorial.status, header).toBe(200);
+        expect(factory.status, header).toBe(200);
         continue;
       }
       expect(theirs.status, String(header)).toBe(401);
       expect(theirs, String(header)).toEqual(tutorial);
+      expect(factory, String(header)).toEqual(tutorial);
     }
   });
 
