@@ -29,6 +29,19 @@ export interface TestServerOptions {
   port?: number | false;
   /** The address to listen on (default 127.0.0.1). */
   hostname?: string;
+  /**
+   * Your API instead of Latchkey's standalone app: built from the test server's Latchkey (for example
+   * `(latchkey) => createMyApi(latchkey)`, which mounts `latchkey.routes()`), then served and closed
+   * with it.
+   */
+  app?: (latchkey: Latchkey) => Servable | Promise<Servable>;
+  /** Where your app mounts Latchkey's routes (default `/`), for {@link TestServer.login}. */
+  prefix?: string;
+}
+
+/** Anything with a fetch handler: a Hono app, or your own. */
+export interface Servable {
+  fetch(request: Request): Response | Promise<Response>;
 }
 
 /** What {@link TestServer.createUser} takes; everything has a default. */
@@ -58,7 +71,7 @@ export interface TestServer {
   readonly latchkey: Latchkey;
   /** Creates a user (random unique username and password unless given). */
   createUser(options?: TestUserOptions): Promise<TestUser>;
-  /** Logs in through the API (POST /rest-auth/login/) and returns the key. */
+  /** Logs in through the API (POST /rest-auth/login/, under `prefix`) and returns the key. */
   login(username: string, password: string): Promise<string>;
   /** Both: a new user and a key for it. */
   createUserAndLogin(options?: TestUserOptions): Promise<{ user: TestUser; key: string }>;
@@ -112,11 +125,15 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     config: { LATCHKEY_DATA_DIR: 'memory://', LOG_REQUESTS: false, ...options.config },
     holder: 'latchkey test server',
   });
-  const { app, services } = latchkey;
+  const { services } = latchkey;
   const hostname = options.hostname ?? '127.0.0.1';
+  const loginPath = `${(options.prefix ?? '/').replace(/\/+$/, '')}/rest-auth/login/`;
+  let app: Servable;
   let server: Listening | undefined;
   try {
-    if (options.port !== false) server = await listen(app.fetch, options.port ?? 0, hostname);
+    app = options.app ? await options.app(latchkey) : latchkey.app;
+    const handler = (request: Request) => app.fetch(request);
+    if (options.port !== false) server = await listen(handler, options.port ?? 0, hostname);
   } catch (err) {
     await latchkey.close();
     throw err;
@@ -146,7 +163,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     return { id: row.id, username: row.username, password };
   };
   const login = async (username: string, password: string): Promise<string> => {
-    const res = await fetch('/rest-auth/login/', {
+    const res = await fetch(loginPath, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ username, password }),
