@@ -56,8 +56,13 @@ export function adminApiRoutes(services: Services) {
       { ...routes.adminCreateUserToken, middleware: guard(routes.adminCreateUserToken, true) },
       handlers.createUserToken,
     )
+    .openapi({ ...routes.adminRevokeToken, middleware: guard(routes.adminRevokeToken) }, handlers.revokeToken)
     .openapi(
-      { ...routes.adminRevokeToken, middleware: guard(routes.adminRevokeToken) },
-      handlers.revokeToken,
+      { ...routes.adminListUserSessions, middleware: guard(routes.adminListUserSessions) },
+      handlers.listUserSessions,
+    )
+    .openapi(
+      { ...routes.adminEndUserSession, middleware: guard(routes.adminEndUserSession) },
+      handlers.endUserSession,
     );
 }
