@@ -81,6 +81,10 @@ const schema = z.object({
     .int()
     .min(256)
     .default(64 * 1024),
+  VERIFY_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
+  VERIFY_CACHE_MAX_AGE: seconds
+    .refine((v) => v > 0, 'must be > 0 (VERIFY_CACHE_SIZE=0 turns the cache off)')
+    .default(300),
   LOG_REQUESTS: bool.default(true),
   DEMO_USER: bool.default(true),
 });

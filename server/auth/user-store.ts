@@ -7,6 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/open.ts';
 import { type User, users } from '../db/schema.ts';
 import { burnVerification, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
+import type { VerifyCache } from './verify-cache.ts';
 
 /** Fields accepted when creating a user. */
 export interface NewUser {
@@ -28,9 +29,12 @@ export class DuplicateUserError extends Error {
 /** User data access bound to one database. */
 export class UserStore {
   readonly #db: Database;
+  readonly #cache: Pick<VerifyCache, 'forgetUser'> | undefined;
 
-  constructor(db: Database) {
+  /** `cache`: the verify cache to forget a user in when this store changes them. */
+  constructor(db: Database, cache?: Pick<VerifyCache, 'forgetUser'>) {
     this.#db = db;
+    this.#cache = cache;
   }
 
   /** The user with this username, compared case-insensitively. */
@@ -93,6 +97,7 @@ export class UserStore {
       .update(users)
       .set({ password: await hashPassword(password) })
       .where(eq(users.id, id));
+    this.#cache?.forgetUser(id);
   }
 
   /**

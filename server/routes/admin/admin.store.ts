@@ -4,6 +4,7 @@
  * and counting a user's tokens for paging. Token issue and revocation go through the TokenStore.
  */
 import { and, asc, count, eq, ilike, or, type SQL } from 'drizzle-orm';
+import type { VerifyCache } from '../../auth/verify-cache.ts';
 import type { Database } from '../../db/open.ts';
 import { tokens, type User, users } from '../../db/schema.ts';
 
@@ -37,9 +38,12 @@ export type UserChanges = Partial<
 /** Admin data access bound to one database. */
 export class AdminStore {
   readonly #db: Database;
+  readonly #cache: Pick<VerifyCache, 'forgetUser'> | undefined;
 
-  constructor(db: Database) {
+  /** `cache`: the verify cache to forget a user in when the admin changes or deletes them. */
+  constructor(db: Database, cache?: Pick<VerifyCache, 'forgetUser'>) {
     this.#db = db;
+    this.#cache = cache;
   }
 
   /** One page of users matching `search`, ordered by id, and how many match in all. */
@@ -63,12 +67,14 @@ export class AdminStore {
       return rows[0];
     }
     const rows = await this.#db.update(users).set(changes).where(eq(users.id, id)).returning();
+    this.#cache?.forgetUser(id);
     return rows[0];
   }
 
   /** Deletes a user (tokens and sessions go with it, by cascade); returns whether a row went. */
   async deleteUser(id: number): Promise<boolean> {
     const gone = await this.#db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
+    this.#cache?.forgetUser(id);
     return gone.length > 0;
   }
 

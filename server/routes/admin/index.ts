@@ -30,7 +30,7 @@ const adminHook: typeof validationHook = (result, c) => {
 
 /** Mounts the admin API. */
 export function adminApiRoutes(services: Services) {
-  const handlers = adminHandlers(services, new AdminStore(services.db));
+  const handlers = adminHandlers(services, new AdminStore(services.db, services.verifyCache));
   const guard = (route: { security?: Record<string, unknown>[] }, withBody = false) => [
     requireAuth(services, route) as MiddlewareHandler,
     staffOnly,

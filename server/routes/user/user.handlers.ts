@@ -51,6 +51,7 @@ export function userHandlers(services: Services) {
     if (!Object.keys(changes).length) return c.json(publicUser(me), 200);
     try {
       const [row] = await services.db.update(users).set(changes).where(eq(users.id, me.id)).returning();
+      services.verifyCache.forgetUser(me.id);
       if (!row) throw ApiError.unauthorized(MESSAGES.inactive);
       return c.json(publicUser(row), 200);
     } catch (err) {
