@@ -41,6 +41,7 @@ function inertServices(): Services {
     db: inert,
     users: inert,
     tokens: inert,
+    verifyCache: inert,
     sessions: inert,
     throttle: inert,
     purger: inert,

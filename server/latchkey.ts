@@ -94,8 +94,13 @@ export async function createLatchkey(options: LatchkeyOptions = {}): Promise<Lat
     dataDir: config.LATCHKEY_DATA_DIR,
     holder: options.holder ?? 'latchkey',
   });
+  // The verify cache is trusted only while subscribed to the database's change feed (see services.ts).
+  const changes = await database.changes().catch(async (err) => {
+    await database.close().catch(() => {});
+    throw err;
+  });
   const services: Services = {
-    ...createServices(config, database.db, log),
+    ...createServices(config, database.db, log, changes),
     ...(options.assets ? { assets: options.assets } : {}),
   };
   const renderError = onError(log);
