@@ -118,6 +118,9 @@ fi
 log "migrating $(echo "$DBURL" | sed 's#//[^@]*@#//#') and resetting the bench user"
 FORGED=$(cd "$ROOT" && DATABASE_URL="$DBURL" "$ROOT/node_modules/.bin/tsx" scripts/bench/setup.ts 2>>"$OUT/start.log") \
   || { log "setup failed; see $OUT/start.log"; tail -3 "$OUT/start.log" >&2; exit 1; }
+# The test server's start-up (latchkey/testing: in-memory PGlite + migrations + app): printed, not judged.
+TESTSERVER=$(cd "$ROOT" && "$ROOT/node_modules/.bin/tsx" --conditions=latchkey-source scripts/bench/test-server-startup.ts 3 2>>"$OUT/start.log") \
+  && log "$TESTSERVER" || log "test server start-up not measured; see $OUT/start.log"
 # A plain node process running one esbuild bundle of our code (dependencies stay in node_modules): what
 # a deployment would run, without tsx's loader and its extra process (the latchkey-tsx variant has them).
 rm -rf "$BUILD" && mkdir -p "$BUILD"   # never start a stale build

@@ -7,10 +7,8 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { eq } from 'drizzle-orm';
 import { createTestServer, type TestServer } from 'latchkey/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { users } from '../../server/db/schema.ts';
 import { contractFiles } from '../fixtures/notes-api/gen-contract.ts';
 import { createNotesApi } from '../fixtures/notes-api/src/app.ts';
 import { createNotesClient } from '../fixtures/notes-api/src/client.ts';
@@ -78,8 +76,8 @@ describe('the notes API with Latchkey inside', () => {
   it('answers a deactivated user 401 "User inactive or deleted."', async () => {
     const dave = await server.createUserAndLogin({ username: 'dave' });
     expect((await client(dave.key).GET('/notes/')).response.status).toBe(200);
-    const { db } = server.latchkey.database;
-    await db.update(users).set({ isActive: false }).where(eq(users.username, 'dave'));
+    // As the admin API does it (the store also forgets the user in this instance's verify cache).
+    await server.latchkey.services.users.update(dave.user.id, { isActive: false });
     const after = await client(dave.key).GET('/notes/');
     expect(after.response.status).toBe(401);
     expect(after.error).toEqual({ detail: 'User inactive or deleted.' });
