@@ -143,6 +143,8 @@ const LIBRARY_TSCONFIG = {
     noUncheckedIndexedAccess: true,
     rewriteRelativeImportExtensions: true,
     verbatimModuleSyntax: true,
+    // drizzle-orm's and PGlite's own .d.ts files do not all check (optional drivers' types); as their docs advise.
+    skipLibCheck: true,
     types: ['node'],
     outDir: 'out',
   },
@@ -187,39 +189,43 @@ describe('the packed packages in a fresh project outside the repository', () => 
     work.remove();
   });
 
-  it('packs compiled JavaScript and types only, under the size budgets', async () => {
-    // What `npm pack --dry-run` lists now that dist/ is built (the real pack above ran the build).
-    const listed = {
-      sdk: await pack('sdk', work.path, true),
-      library: await pack('.', work.path, true),
-    };
-    expect(listed.sdk.size).toBeLessThan(BUDGET.sdk);
-    expect(listed.library.size).toBeLessThan(BUDGET.library);
-    const paths = listed.library.files.map((f) => f.path);
-    expect(paths).toContain('dist/index.js');
-    expect(paths).toContain('dist/testing.d.ts');
-    expect(paths).toContain('dist/db/migrations/0000_init.sql');
-    expect(paths).toContain('dist/db/migrations/meta/_journal.json');
-    const unexpected = paths.filter(
-      (path) =>
-        !['package.json', 'README.md'].includes(path) &&
-        !/^dist\/.*\.(js|d\.ts)$/.test(path) &&
-        !/^dist\/db\/migrations\/(\d{4}_\w+\.sql|meta\/_journal\.json)$/.test(path) &&
-        path !== 'dist/auth/common-passwords.txt',
-    );
-    expect(unexpected).toEqual([]);
-    console.log(
-      `packed sizes: @latchkey/sdk ${listed.sdk.size} B (${listed.sdk.unpackedSize} unpacked, budget ${BUDGET.sdk}); ` +
-        `latchkey ${listed.library.size} B (${listed.library.unpackedSize} unpacked, ${paths.length} files, budget ${BUDGET.library})`,
-    );
-    expect(sdk.files.map((f) => f.path).sort()).toEqual([
-      'README.md',
-      'dist/index.d.ts',
-      'dist/index.js',
-      'dist/schema.d.ts',
-      'package.json',
-    ]);
-  });
+  it(
+    'packs compiled JavaScript and types only, under the size budgets',
+    async () => {
+      // What `npm pack --dry-run` lists now that dist/ is built (the real pack above ran the build).
+      const listed = {
+        sdk: await pack('sdk', work.path, true),
+        library: await pack('.', work.path, true),
+      };
+      expect(listed.sdk.size).toBeLessThan(BUDGET.sdk);
+      expect(listed.library.size).toBeLessThan(BUDGET.library);
+      const paths = listed.library.files.map((f) => f.path);
+      expect(paths).toContain('dist/index.js');
+      expect(paths).toContain('dist/testing.d.ts');
+      expect(paths).toContain('dist/db/migrations/0000_init.sql');
+      expect(paths).toContain('dist/db/migrations/meta/_journal.json');
+      const unexpected = paths.filter(
+        (path) =>
+          !['package.json', 'README.md'].includes(path) &&
+          !/^dist\/.*\.(js|d\.ts)$/.test(path) &&
+          !/^dist\/db\/migrations\/(\d{4}_\w+\.sql|meta\/_journal\.json)$/.test(path) &&
+          path !== 'dist/auth/common-passwords.txt',
+      );
+      expect(unexpected).toEqual([]);
+      console.log(
+        `packed sizes: @latchkey/sdk ${listed.sdk.size} B (${listed.sdk.unpackedSize} unpacked, budget ${BUDGET.sdk}); ` +
+          `latchkey ${listed.library.size} B (${listed.library.unpackedSize} unpacked, ${paths.length} files, budget ${BUDGET.library})`,
+      );
+      expect(sdk.files.map((f) => f.path).sort()).toEqual([
+        'README.md',
+        'dist/index.d.ts',
+        'dist/index.js',
+        'dist/schema.d.ts',
+        'package.json',
+      ]);
+    },
+    SLOW,
+  );
 
   it(
     'type-checks a strict NodeNext program, compiles it and runs it with plain node',
@@ -343,7 +349,7 @@ console.log(JSON.stringify(globalThis.LATCHKEY_RESULT));`;
       await check(url);
     } finally {
       kill(program);
-      await program.exited;
+      await Promise.race([program.exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
     }
   }
 
