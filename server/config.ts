@@ -5,6 +5,7 @@
  * naming the variable, so an operator never runs with a silently ignored setting.
  */
 import { z } from 'zod';
+import { scopeNameProblem, splitScopes } from './auth/scopes.ts';
 
 const bool = z
   .string()
@@ -53,6 +54,17 @@ const originList = z
     }
   });
 
+/** Space- or comma-separated scope names, each well formed. */
+const scopeList = z
+  .string()
+  .transform(splitScopes)
+  .superRefine((names, ctx) => {
+    for (const name of names) {
+      const problem = scopeNameProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', message: `"${name}": ${problem}` });
+    }
+  });
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -68,6 +80,8 @@ const schema = z.object({
   TOKEN_LIMIT_PER_USER: z.coerce.number().int().min(0).default(0),
   TOKEN_LIMIT_POLICY: z.enum(['evict-oldest', 'reject']).default('evict-oldest'),
   TOKEN_PURGE_INTERVAL: seconds.default(60 * 60),
+  TOKEN_SCOPES: scopeList.default([]),
+  TOKEN_CUSTOM_MAX_TTL: seconds.default(365 * 24 * 60 * 60),
   SESSION_LOGIN: bool.default(false),
   SESSION_TTL: seconds
     .refine((v) => v > 0, 'must be > 0: a session cannot last no time')

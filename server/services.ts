@@ -7,6 +7,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AuthVariables } from './auth/authenticate.ts';
 import { type ClientIpResolver, clientIpResolver } from './auth/client-ip.ts';
 import { Purger } from './auth/purge.ts';
+import { ScopeRegistry } from './auth/scopes.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { Throttle } from './auth/throttle.ts';
 import { TokenStore } from './auth/token-store.ts';
@@ -24,6 +25,8 @@ export interface Services {
   db: Database;
   users: UserStore;
   tokens: TokenStore;
+  /** The scopes tokens may carry: Latchkey's own, TOKEN_SCOPES, and a library user's. */
+  scopes: ScopeRegistry;
   /** Cookie sessions (session login, the admin page), server-side rows. */
   sessions: SessionStore;
   /** Attempt counters (login throttling), shared by every instance through the database. */
@@ -54,6 +57,7 @@ export function createServices(config: Config, db: Database, log: Logger): Servi
     log,
     users: new UserStore(db),
     tokens,
+    scopes: new ScopeRegistry(config.TOKEN_SCOPES),
     sessions,
     throttle,
     purger: new Purger(db, { tokens, throttle, sessions }, config, log),

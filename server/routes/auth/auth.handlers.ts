@@ -58,6 +58,8 @@ export function authHandlers(services: Services) {
       if (problem) throw csrfFailed(problem);
     }
     const body = validBody(c, LoginBody);
+    // Undeclared scope names are refused before any credential is checked or counted.
+    const scopes = body.scopes === undefined ? null : services.scopes.check(body.scopes);
     // Counted before the password is checked (429 when over a limit), refunded on success.
     const identity = await loginIdentity(services.users, body);
     const ticket = await services.throttle.attempt(
@@ -73,7 +75,7 @@ export function authHandlers(services: Services) {
     const label = body.label?.trim() || labelFromUserAgent(c.req.header('user-agent'));
     let issued: Awaited<ReturnType<Services['tokens']['issue']>>;
     try {
-      issued = await services.tokens.issue(user.id, label);
+      issued = await services.tokens.issue(user.id, label, { scopes });
     } catch (err) {
       if (err instanceof TokenLimitError) throw ApiError.detail(403, err.message);
       throw err;

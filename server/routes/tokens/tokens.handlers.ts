@@ -5,6 +5,7 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { ApiError, MESSAGES } from '../../errors.ts';
 import type { AppEnv, Services } from '../../services.ts';
+import { tokenReach } from '../schemas.ts';
 import type { listTokens, revokeToken } from './tokens.routes.ts';
 
 /** Handlers of the tokens area, bound to the app's services. */
@@ -26,6 +27,7 @@ export function tokenHandlers(services: Services) {
           last_used: row.lastUsedAt?.toISOString() ?? null,
           expiry: row.expiresAt?.toISOString() ?? null,
           current: row.id === current,
+          ...tokenReach(row, services.tokens),
         })),
       200,
     );
