@@ -17,6 +17,7 @@ export function appForDocs() {
     users: inert,
     tokens: inert,
     scopes: new ScopeRegistry(),
+    verifyCache: inert,
     sessions: inert,
     throttle: inert,
     purger: inert,

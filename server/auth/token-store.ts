@@ -12,12 +12,16 @@
  * the admin): `idle_ttl` seconds (null: no idle timeout) under `max_expires_at` (null: never), bounded
  * at creation by TOKEN_CUSTOM_MAX_TTL; it is renewed under the same once-per-interval rule. And it may
  * carry scopes (null: full access), see scopes.ts.
+ *
+ * Lookups go through the verify cache when one is given (see verify-cache.ts): a busy key costs no
+ * database round trip, and every write here that ends a token forgets it there at once.
  */
 import { and, asc, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/open.ts';
 import { type Token, tokens, users } from '../db/schema.ts';
 import { digestKey, displayPrefix, makeKey, newTokenId } from './tokens.ts';
+import type { VerifyCache } from './verify-cache.ts';
 
 /** The expiry settings a store needs (a slice of Config). */
 export type ExpiryPolicy = Pick<
@@ -106,10 +110,12 @@ export class TokenStore {
   readonly #policy: ExpiryPolicy;
   readonly #byDigest;
   readonly #refreshMs: number;
+  readonly #cache: VerifyCache | undefined;
 
-  constructor(db: Database, policy: ExpiryPolicy) {
+  constructor(db: Database, policy: ExpiryPolicy, cache?: VerifyCache) {
     this.#db = db;
     this.#policy = policy;
+    this.#cache = cache;
     const interval = policy.TOKEN_REFRESH_INTERVAL * 1000;
     this.#refreshMs = policy.TOKEN_TTL > 0 ? Math.min(interval, (policy.TOKEN_TTL * 1000) / 2) : interval;
     this.#byDigest = db
@@ -187,8 +193,15 @@ export class TokenStore {
 
   /** Finds a token by its key (any state); undefined when no row has that digest. */
   async find(key: string): Promise<TokenWithUser | undefined> {
-    const rows = await this.#byDigest.execute({ digest: digestKey(key) });
-    return rows[0];
+    const digest = digestKey(key);
+    const cache = this.#cache;
+    if (cache === undefined) return (await this.#byDigest.execute({ digest }))[0];
+    const cached = cache.get(digest, Date.now());
+    if (cached !== undefined) return cached;
+    const epoch = cache.epoch;
+    const found = (await this.#byDigest.execute({ digest }))[0];
+    if (found !== undefined) cache.set(digest, found, epoch, Date.now());
+    return found;
   }
 
   /** A token's lifetime as lists show it: its own, or TOKEN_TTL and created + TOKEN_MAX_TTL (0: none). */
@@ -214,10 +227,11 @@ export class TokenStore {
     const last = token.lastUsedAt?.getTime() ?? 0;
     const elapsed = now.getTime() - last;
     if (elapsed < this.#refreshMs && !(token.idleTtl !== null && elapsed >= token.idleTtl * 500)) return;
-    await this.#db
-      .update(tokens)
-      .set({ lastUsedAt: now, expiresAt: tokenExpiry(token, now, this.#policy) })
-      .where(eq(tokens.id, token.id));
+    const expiresAt = tokenExpiry(token, now, this.#policy);
+    await this.#db.update(tokens).set({ lastUsedAt: now, expiresAt }).where(eq(tokens.id, token.id));
+    // The row may be the cached one: renew it in place, or every later request would write again.
+    token.lastUsedAt = now;
+    token.expiresAt = expiresAt;
   }
 
   /** Revokes one token; with `userId`, only if it belongs to that user. Returns whether a row went. */
@@ -225,6 +239,7 @@ export class TokenStore {
     const where =
       userId === undefined ? eq(tokens.id, id) : and(eq(tokens.id, id), eq(tokens.userId, userId));
     const gone = await this.#db.delete(tokens).where(where).returning({ id: tokens.id });
+    if (gone.length > 0) this.#cache?.forgetToken(id);
     return gone.length > 0;
   }
 
@@ -235,6 +250,7 @@ export class TokenStore {
         ? eq(tokens.userId, userId)
         : and(eq(tokens.userId, userId), ne(tokens.id, exceptId));
     const gone = await this.#db.delete(tokens).where(where).returning({ id: tokens.id });
+    this.#cache?.forgetUser(userId);
     return gone.length;
   }
 
