@@ -191,10 +191,11 @@ runs_for() { # VARIANT -> the scenarios it runs
     *) echo "$VARIANT_SCENARIOS" ;;
   esac
 }
-# The budget counts the wrk runs still to come (the storm as 2) at PER_RUN seconds each, start-ups as 1.
+# The budget counts the wrk runs still to come (the storm as 2) at PER_RUN seconds each, and one round
+# of start-up measurements (4-5 starts, one of them maybe a PGlite creation) as 3.
 n_runs=0; for v in $VARIANTS; do n_runs=$((n_runs + $(echo $(runs_for "$v") | wc -w))); done
 dur=${BENCH_DURATION%s}; warm=${BENCH_WARMUP:-2s}; warm=${warm%s}; PER_RUN=$((dur + warm + 4))
-LEFT=$(( ROUNDS * (n_runs + 2) + STARTS ))
+LEFT=$(( ROUNDS * (n_runs + 2) + 3 * STARTS ))
 
 # ---- 3. one argon2id hash, start-up times and memory (no load running) ---------------------------------
 wait_quiet; node "$BUILD/hash-time.mjs" 20 >"$OUT/hash.txt"; log "argon2id: $(cat "$OUT/hash.txt")"
@@ -218,7 +219,7 @@ for i in $(seq 1 "$STARTS"); do
       || echo "startup name=testing ms=failed" >>"$OUT/startup.txt"
     log "$(tail -1 "$OUT/startup.txt")"
   fi
-  LEFT=$((LEFT - 1))
+  LEFT=$((LEFT - 3))
 done
 
 for v in $VARIANTS; do
@@ -271,7 +272,7 @@ log "$ROUNDS round(s) x $n_runs runs + the storm, ${dur}s + ${warm}s warm-up eac
 for r in $(seq 1 "$ROUNDS"); do
   order=$VARIANTS
   [ $((r % 2)) = 0 ] && order=$(echo $VARIANTS | tr ' ' '\n' | tac | tr '\n' ' ')   # alternate who goes first
-  for s in $SCENARIOS $VARIANT_SCENARIOS; do
+  for s in $(echo $SCENARIOS $VARIANT_SCENARIOS | tr ' ' '\n' | awk '!seen[$0]++'); do   # get_valid: all at once
     for v in $order; do
       [[ " $(runs_for "$v") " == *" $s "* ]] || continue
       [ -f "$OUT/$v-$r-$s.txt" ] || one_run "$r" "$s" "$v"
