@@ -45,16 +45,23 @@ export interface TestApp {
     password?: string,
     extra?: Record<string, unknown>,
   ): Promise<{ id: number; username: string; password: string }>;
+  /**
+   * Waits until every change committed so far reached this app's verify cache: for tests that write the
+   * database directly, as another process would (the app's own writes take effect at once).
+   */
+  changesDelivered(): Promise<void>;
   /** Logs in through the API and returns the key. */
   login(username: string, password: string, label?: string): Promise<string>;
 }
 
 /** Environment-style overrides (as strings, validated by loadConfig like the real entries). */
 export async function testApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const { db } = await testDatabase();
+  const database = await testDatabase();
+  const { db } = database;
   const config = loadConfig({ LOG_REQUESTS: 'false', ...env });
   const logged: Record<string, unknown>[] = [];
-  const services = createServices(config, db, (line) => logged.push(line));
+  const changes = await database.changes();
+  const services = createServices(config, db, (line) => logged.push(line), changes);
   const app = recordCalls(createApp(services));
   const call: TestApp['call'] = (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
@@ -71,6 +78,7 @@ export async function testApp(env: Record<string, string> = {}): Promise<TestApp
     services,
     config,
     call,
+    changesDelivered: () => changes.sync(),
     async user(username = 'alice', password = 'correct-horse-battery', extra = {}) {
       const row = await services.users.create({ username, password, ...extra });
       return { id: row.id, username: row.username, password };
