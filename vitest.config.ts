@@ -10,11 +10,19 @@ const apiSuite = ['test/api/**/*.test.ts', 'test/contract/**/*.test.ts'];
 // Inline projects do not inherit the root's timeouts: give them their own.
 const timeouts = { testTimeout: 20_000, hookTimeout: 60_000 } as const;
 const sharedDb = { isolate: false, fileParallelism: false, maxWorkers: 1, ...timeouts } as const;
+// After each file of the API suite: nothing the server logged holds a password, key or hash.
+const setupFiles = ['test/support/no-secrets-in-logs.ts'];
 
 const projects = [
   { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], ...timeouts } },
   {
-    test: { name: 'api-pglite', include: apiSuite, env: { LATCHKEY_TEST_DRIVER: 'pglite' }, ...sharedDb },
+    test: {
+      name: 'api-pglite',
+      include: apiSuite,
+      env: { LATCHKEY_TEST_DRIVER: 'pglite' },
+      setupFiles,
+      ...sharedDb,
+    },
   },
   ...(process.env.DATABASE_URL
     ? [
@@ -23,6 +31,7 @@ const projects = [
             name: 'api-postgres',
             include: apiSuite,
             env: { LATCHKEY_TEST_DRIVER: 'postgres' },
+            setupFiles,
             ...sharedDb,
           },
         },

@@ -17,6 +17,7 @@ export function appForDocs() {
     tokens: inert,
     sessions: inert,
     throttle: inert,
+    events: inert,
     purger: inert,
     clientIp: () => '',
     log: () => {},

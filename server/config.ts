@@ -13,6 +13,17 @@ const bool = z
   .refine((v) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(v), 'expected true/false/1/0')
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
+/** The longest cookie lifetime browsers keep (RFC 6265bis caps Max-Age at 400 days; Hono refuses more). */
+export const MAX_COOKIE_AGE = 400 * 24 * 60 * 60;
+
+/**
+ * A URL (or any text holding one) with the password of its `user:password@` part replaced by `***`, for
+ * every message that may show DATABASE_URL or DJANGO_DATABASE_URL.
+ */
+export function redactCredentials(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"']*):[^/\s"']*@/gi, '$1:***@');
+}
+
 /** Whole seconds, 0 allowed (0 disables the feature it times). */
 const seconds = z.coerce.number().int('expected whole seconds').min(0, 'must be >= 0');
 
@@ -71,17 +82,27 @@ const schema = z.object({
   SESSION_LOGIN: bool.default(false),
   SESSION_TTL: seconds
     .refine((v) => v > 0, 'must be > 0: a session cannot last no time')
+    .refine(
+      (v) => v <= MAX_COOKIE_AGE,
+      `must be <= ${MAX_COOKIE_AGE} (400 days, the longest cookie browsers keep)`,
+    )
     .default(14 * 24 * 60 * 60),
   TRUST_PROXY: bool.default(false),
   LOGIN_THROTTLE_USER: z.coerce.number().int().min(0).default(10),
   LOGIN_THROTTLE_IP: z.coerce.number().int().min(0).default(50),
-  LOGIN_THROTTLE_WINDOW: seconds.default(15 * 60),
+  LOGIN_THROTTLE_WINDOW: seconds
+    .refine(
+      (v) => v > 0,
+      'must be > 0 (to turn throttling off, set LOGIN_THROTTLE_USER=0 and LOGIN_THROTTLE_IP=0)',
+    )
+    .default(15 * 60),
   MAX_BODY_BYTES: z.coerce
     .number()
     .int()
     .min(256)
     .default(64 * 1024),
   LOG_REQUESTS: bool.default(true),
+  AUDIT_RETENTION: seconds.default(90 * 24 * 60 * 60),
   DEMO_USER: bool.default(true),
 });
 
@@ -108,7 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     const issue = result.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    const shown = cleaned[name] === undefined ? '' : ` (got "${cleaned[name]}")`;
+    const shown = cleaned[name] === undefined ? '' : ` (got "${redactCredentials(cleaned[name])}")`;
     throw new ConfigError(`invalid ${name}${shown}: ${issue?.message ?? 'invalid value'}`);
   }
   return result.data;

@@ -10,6 +10,7 @@ import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { errorSummary } from './db/errors.ts';
 
 /** DRF's exact messages, shared by middleware, handlers and tests. */
 export const MESSAGES = {
@@ -115,7 +116,8 @@ export function onError(log: (line: Record<string, unknown>) => void): ErrorHand
       }
       return c.json({ detail: err.message || 'Bad request.' }, status);
     }
-    log({ level: 'error', msg: 'unhandled error', path: c.req.path, error: String(err) });
+    // Class and SQLSTATE only: a query error's message holds its parameters (hashes, typed passwords).
+    log({ level: 'error', msg: 'unhandled error', path: c.req.path, ...errorSummary(err) });
     return c.json({ detail: 'A server error occurred.' }, 500);
   };
 }

@@ -16,13 +16,7 @@ export const DOCS_HTML = `<!doctype html>
   <title>Latchkey API docs</title>
   <link rel="icon" href="/static/favicon.png">
   <link rel="stylesheet" href="/static/swagger-ui.css">
-  <style>
-    body { margin: 0; }
-    .lk-help { max-width: 1420px; margin: 0 auto; padding: 14px 20px 0; font: 14px/1.5 sans-serif; color: #3b4151; }
-    .lk-help code { background: #eef1f4; padding: 1px 4px; border-radius: 3px; }
-    .lk-help ol { margin: 6px 0; padding-left: 22px; }
-    #lk-status { color: #1b7a3a; font-weight: bold; }
-  </style>
+  <link rel="stylesheet" href="/docs/console.css">
 </head>
 <body>
   <section class="lk-help" id="lk-help">
@@ -39,6 +33,14 @@ export const DOCS_HTML = `<!doctype html>
   <script src="/docs/console.js"></script>
 </body>
 </html>`;
+
+/** The console's own styles (a file, not inline: the page's CSP allows no inline style). */
+export const DOCS_CSS = `body { margin: 0; }
+.lk-help { max-width: 1420px; margin: 0 auto; padding: 14px 20px 0; font: 14px/1.5 sans-serif; color: #3b4151; }
+.lk-help code { background: #eef1f4; padding: 1px 4px; border-radius: 3px; }
+.lk-help ol { margin: 6px 0; padding-left: 22px; }
+#lk-status { color: #1b7a3a; font-weight: bold; }
+`;
 
 /** The console's start-up script (plain browser JavaScript). */
 export const DOCS_JS = `'use strict';

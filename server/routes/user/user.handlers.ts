@@ -9,6 +9,7 @@ import { revokeOtherCredentials } from '../../auth/credentials.ts';
 import { passwordProblems } from '../../auth/password-policy.ts';
 import { hashPassword, verifyPassword } from '../../auth/passwords.ts';
 import type { AuthUser } from '../../auth/token-store.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { users } from '../../db/schema.ts';
 import { ApiError, MESSAGES } from '../../errors.ts';
 import type { AppEnv, Services } from '../../services.ts';
@@ -25,11 +26,6 @@ function caller(c: { get(key: 'user'): AuthUser | undefined }): AuthUser {
   const user = c.get('user');
   if (!user) throw ApiError.unauthorized(MESSAGES.notAuthenticated);
   return user;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === '23505' || e?.cause?.code === '23505';
 }
 
 /** Handlers of the account area, bound to the app's services. */
