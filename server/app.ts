@@ -60,6 +60,3 @@ export function createApp(services: Services) {
   app.onError(onError(services.log));
   return app;
 }
-
-/** The app type, for typed clients and tests. */
-export type App = ReturnType<typeof createApp>;

@@ -11,9 +11,8 @@
  *    trail with its reason kind (never the password). The caller records the success, with what it opened.
  */
 import type { User } from '../db/schema.ts';
-import { ApiError } from '../errors.ts';
 import type { EventOrigin, EventStore } from './events.ts';
-import { loginKeys, type Throttle } from './throttle.ts';
+import { loginKeys, type Throttle, ThrottledError } from './throttle.ts';
 import type { LoginRefusal, UserStore } from './user-store.ts';
 
 /** What the check needs from the app's services. */
@@ -42,7 +41,7 @@ export interface LoginAttempt {
 /** A refused login: the reason kind, for the caller's own answer (never told to the client as such). */
 export type LoginResult = { user: User; refused?: undefined } | { user?: undefined; refused: string };
 
-/** Checks one login attempt; throws the 429 ApiError when throttled. */
+/** Checks one login attempt; throws ThrottledError (429) over a limit. */
 export async function checkLogin(deps: LoginDeps, attempt: LoginAttempt): Promise<LoginResult> {
   const identifier = attempt.username ? { username: attempt.username } : { email: attempt.email ?? '' };
   const submitted = identifier.username ?? identifier.email ?? '';
@@ -61,7 +60,7 @@ export async function checkLogin(deps: LoginDeps, attempt: LoginAttempt): Promis
       loginKeys(deps.config, { accountId: account?.id, submitted }, attempt.ip),
     );
   } catch (err) {
-    if (err instanceof ApiError && err.status === 429) await record('throttled', 'login_throttled');
+    if (err instanceof ThrottledError) await record('throttled', 'login_throttled');
     throw err;
   }
   const refusal: LoginRefusal | string | undefined =

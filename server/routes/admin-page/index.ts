@@ -7,7 +7,6 @@
  * (POST) ends it. With SESSION_LOGIN on, the session a REST login opened is the same kind of session,
  * so a staff user who logged in through the API is already in.
  */
-import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrfProblem, isHttps } from '../../auth/csrf.ts';
@@ -23,9 +22,9 @@ import {
   startSession,
 } from '../../auth/session-cookies.ts';
 import { CSRF_SECRET_LENGTH, newCsrfSecret } from '../../auth/sessions.ts';
-import { throttledMessage } from '../../auth/throttle.ts';
-import { ApiError } from '../../errors.ts';
-import type { AppEnv, Services } from '../../services.ts';
+import { ThrottledError } from '../../auth/throttle.ts';
+import type { Services } from '../../services.ts';
+import { createRouter } from '../factory.ts';
 import {
   ADMIN_LOGIN_ERROR,
   csrfFailurePage,
@@ -70,7 +69,7 @@ export function adminPageRoutes(services: Services) {
     maxSize: config.MAX_BODY_BYTES,
     onError: (c) => c.text('Request body is too large.', 413),
   });
-  const router = new OpenAPIHono<AppEnv>();
+  const router = createRouter();
 
   /** The request's live session of an active user, if any. */
   const activeSession = async (c: Context) => {
@@ -145,9 +144,9 @@ export function adminPageRoutes(services: Services) {
         require: (account) => (account.isStaff ? undefined : 'not_staff'),
       }));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 429) {
-        c.header('Retry-After', err.headers['Retry-After'] ?? '60');
-        return again(throttledMessage(Number(err.headers['Retry-After'] ?? 60)), 429);
+      if (err instanceof ThrottledError) {
+        c.header('Retry-After', String(err.wait));
+        return again(err.message, 429);
       }
       throw err;
     }

@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { DetailSchema, MESSAGES } from '../../errors.ts';
-import { errorResponses, jsonResponse } from '../schemas.ts';
+import { errorResponses, jsonResponse, requestBody } from '../schemas.ts';
 import {
   AdminToken,
   AdminTokenCreate,
@@ -37,13 +37,8 @@ const forbidden = {
   },
 };
 
-/** A JSON or form body. Not `required: true`: zod-openapi would then run the form validator on JSON too. */
-const body = <T extends z.ZodType>(schema: T) => ({
-  content: {
-    'application/json': { schema },
-    'application/x-www-form-urlencoded': { schema },
-  },
-});
+/** The admin page's forms and scripts send JSON or form-encoded bodies; the contract never offered multipart. */
+const body = <T extends z.ZodType>(schema: T) => requestBody(schema, { multipart: false });
 
 export const adminListUsers = createRoute({
   method: 'get',

@@ -3,31 +3,19 @@
  * Login, logout and logout-everywhere. With SESSION_LOGIN on, login also opens a cookie session
  * (`sessionid` + `csrftoken`) and logout/logoutall end it; with it off no operation here sets a cookie.
  */
-import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { csrfFailed, originProblem } from '../../auth/csrf.ts';
 import { eventOrigin } from '../../auth/events.ts';
 import { checkLogin } from '../../auth/login.ts';
 import { clearSessionCookies, csrfPolicy, requestSession, startSession } from '../../auth/session-cookies.ts';
 import { TokenLimitError } from '../../auth/token-store.ts';
-import type { User } from '../../db/schema.ts';
 import { ApiError, MESSAGES } from '../../errors.ts';
 import type { AppEnv, Services } from '../../services.ts';
-import { validBody } from '../body.ts';
+import { type AppRouteHandler, currentUser, validBody } from '../factory.ts';
+import { publicUser } from '../schemas.ts';
 import type { login, logout, logoutAll } from './auth.routes.ts';
 import { LoginBody } from './auth.routes.ts';
 import { labelFromUserAgent } from './user-agent.ts';
-
-/** The public view of a user. */
-export function publicUser(user: Pick<User, 'id' | 'username' | 'email' | 'firstName' | 'lastName'>) {
-  return {
-    id: user.id,
-    username: user.username,
-    email: user.email,
-    first_name: user.firstName,
-    last_name: user.lastName,
-  };
-}
 
 /** Handlers of the auth area, bound to the app's services. */
 export function authHandlers(services: Services) {
@@ -51,7 +39,7 @@ export function authHandlers(services: Services) {
     return riding !== undefined;
   }
 
-  const loginHandler: RouteHandler<typeof login, AppEnv> = async (c) => {
+  const loginHandler: AppRouteHandler<typeof login> = async (c) => {
     // A login that opens a cookie session must come from a trusted origin, or a cross-site form could
     // log the victim's browser into the attacker's account (login CSRF).
     if (sessionLogin) {
@@ -84,7 +72,6 @@ export function authHandlers(services: Services) {
           ...origin,
           detail: { reason: 'token_limit', via: 'api' },
         });
-        throw ApiError.detail(403, err.message);
       }
       throw err;
     }
@@ -108,9 +95,9 @@ export function authHandlers(services: Services) {
     );
   };
 
-  const logoutHandler: RouteHandler<typeof logout, AppEnv> = async (c) => {
+  const logoutHandler: AppRouteHandler<typeof logout> = async (c) => {
     const tokenId = c.get('tokenId');
-    const userId = (c.get('user') as { id: number }).id;
+    const userId = currentUser(c).id;
     if (tokenId) await services.tokens.revoke(tokenId);
     if (await endRequestSession(c, userId)) {
       clearSessionCookies(c, services.config.TRUST_PROXY);
@@ -126,8 +113,8 @@ export function authHandlers(services: Services) {
     return c.json({ detail: MESSAGES.loggedOut }, 200);
   };
 
-  const logoutAllHandler: RouteHandler<typeof logoutAll, AppEnv> = async (c) => {
-    const userId = (c.get('user') as { id: number }).id;
+  const logoutAllHandler: AppRouteHandler<typeof logoutAll> = async (c) => {
+    const userId = currentUser(c).id;
     const tokens = await services.tokens.revokeAll(userId);
     const sessions = await services.sessions.endAll(userId);
     if (sessionLogin || c.get('session')) clearSessionCookies(c, services.config.TRUST_PROXY);

@@ -3,9 +3,10 @@
  * Liveness and readiness probes for load balancers: /healthz answers while the process runs, /readyz
  * only while the database answers too.
  */
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
-import type { AppEnv, Services } from '../../services.ts';
+import type { Services } from '../../services.ts';
+import { createRouter } from '../factory.ts';
 import { errorResponses, errors, jsonResponse } from '../schemas.ts';
 
 const Status = z.object({ status: z.string() }).openapi('HealthStatus');
@@ -36,7 +37,7 @@ const readyz = createRoute({
 
 /** Mounts /healthz and /readyz. */
 export function healthRoutes(services: Services) {
-  return new OpenAPIHono<AppEnv>()
+  return createRouter()
     .openapi(healthz, (c) => c.json({ status: 'ok' }, 200))
     .openapi(readyz, async (c) => {
       try {
