@@ -23,6 +23,7 @@ import {
 } from '../../auth/session-cookies.ts';
 import { CSRF_SECRET_LENGTH, newCsrfSecret } from '../../auth/sessions.ts';
 import { ThrottledError } from '../../auth/throttle.ts';
+import { MESSAGES } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { createRouter } from '../factory.ts';
 import {
@@ -36,6 +37,7 @@ import {
 
 /** Markers in client-demo/admin.html that the server fills in. */
 export const ADMIN_USER_MARKER = '<meta name="latchkey-admin-user" content="">';
+export const ADMIN_SUPERUSER_MARKER = '<meta name="latchkey-admin-superuser" content="">';
 export const ADMIN_CSRF_MARKER = '<input type="hidden" name="csrfmiddlewaretoken" value="">';
 
 const PAGE_HEADERS = {
@@ -77,9 +79,12 @@ export function adminPageRoutes(services: Services) {
     return found?.user.isActive ? found : undefined;
   };
 
-  router.get('/admin/', async (c) => {
+  /** The admin shell (the script picks the view from the path), for a staff user's live session. */
+  const shell = async (c: Context) => {
     const found = await activeSession(c);
-    if (!found?.user.isStaff) return c.redirect('/admin/login/?next=/admin/', 302);
+    if (!found?.user.isStaff) {
+      return c.redirect(`/admin/login/?next=${safeNext(c.req.path)}`, 302);
+    }
     // The page's scripts read the token from the cookie; re-set it if the browser lost it.
     if (readCsrfCookie(c) !== found.session.csrfSecret) {
       setCsrfCookie(
@@ -89,18 +94,27 @@ export function adminPageRoutes(services: Services) {
         isHttps(c, config.TRUST_PROXY),
       );
     }
-    const shell = services.assets ? await services.assets.adminHtml() : fallbackAdminPage();
-    const html = shell
+    const template = services.assets ? await services.assets.adminHtml() : fallbackAdminPage();
+    const html = template
       .replace(
         ADMIN_USER_MARKER,
         `<meta name="latchkey-admin-user" content="${escapeHtml(found.user.username)}">`,
+      )
+      .replace(
+        ADMIN_SUPERUSER_MARKER,
+        `<meta name="latchkey-admin-superuser" content="${found.user.isSuperuser}">`,
       )
       .replace(
         ADMIN_CSRF_MARKER,
         `<input type="hidden" name="csrfmiddlewaretoken" value="${escapeHtml(found.session.csrfSecret)}">`,
       );
     return page(c, html);
-  });
+  };
+  router.get('/admin/', shell);
+  // A user's page; a malformed id names no page (the script finds out whether the user exists).
+  router.get('/admin/users/:id/', (c) =>
+    /^[0-9]{1,9}$/.test(c.req.param('id')) ? shell(c) : c.json({ detail: MESSAGES.notFound }, 404),
+  );
 
   /** The anonymous CSRF token of the login form: the cookie's, or a new one set now. */
   const formToken = (c: Context): string => {

@@ -7,6 +7,7 @@
 import type { Context } from 'hono';
 import { revokeOtherCredentials } from '../../auth/credentials.ts';
 import { passwordProblems } from '../../auth/password-policy.ts';
+import { type SessionInfo, sessionPublicId } from '../../auth/sessions.ts';
 import type { UserChanges } from '../../auth/user-store.ts';
 import type { User } from '../../db/schema.ts';
 import { ApiError, MESSAGES } from '../../errors.ts';
@@ -55,6 +56,18 @@ export function adminToken(row: TokenRow) {
     created: row.createdAt.toISOString(),
     last_used: row.lastUsedAt?.toISOString() ?? null,
     expiry: row.expiresAt?.toISOString() ?? null,
+  };
+}
+
+/** A session as the admin API shows it; `current` when it is the one making the request. */
+export function adminSession(row: SessionInfo, currentDigest: string | undefined) {
+  return {
+    id: sessionPublicId(row.digest),
+    label: row.label,
+    created: row.createdAt.toISOString(),
+    last_seen: row.lastSeenAt?.toISOString() ?? null,
+    expiry: row.expiresAt.toISOString(),
+    current: row.digest === currentDigest,
   };
 }
 
@@ -176,7 +189,35 @@ export function adminHandlers(services: Services, store: AdminStore) {
     return c.body(null, 204);
   };
 
+  const listUserSessions: H<typeof routes.adminListUserSessions> = async (c) => {
+    const row = await target(c, c.req.valid('param').id, false);
+    const paging = pageRequest(c.req.valid('query'));
+    const { count, rows } = await services.sessions.listForUser(row.id, {
+      limit: paging.size,
+      offset: paging.offset,
+    });
+    const current = c.get('session')?.digest;
+    return c.json(
+      pageOf(
+        c,
+        paging,
+        count,
+        rows.map((s) => adminSession(s, current)),
+      ),
+      200,
+    );
+  };
+
+  const endUserSession: H<typeof routes.adminEndUserSession> = async (c) => {
+    const { id, session_id } = c.req.valid('param');
+    const row = await target(c, id, true);
+    if (!(await services.sessions.endByPublicId(row.id, session_id))) throw notFound();
+    return c.body(null, 204);
+  };
+
   return {
+    listUserSessions,
+    endUserSession,
     listUsers,
     createUser,
     getUser,

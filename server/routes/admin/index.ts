@@ -39,5 +39,7 @@ export function adminApiRoutes(services: Services) {
     .openapi(staff(routes.adminDeleteUser), handlers.deleteUser)
     .openapi(staff(routes.adminListUserTokens), handlers.listUserTokens)
     .openapi(staff(routes.adminCreateUserToken), handlers.createUserToken)
-    .openapi(staff(routes.adminRevokeToken), handlers.revokeToken);
+    .openapi(staff(routes.adminRevokeToken), handlers.revokeToken)
+    .openapi(staff(routes.adminListUserSessions), handlers.listUserSessions)
+    .openapi(staff(routes.adminEndUserSession), handlers.endUserSession);
 }
