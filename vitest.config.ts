@@ -25,9 +25,15 @@ const resolve = {
 const apiSuite = ['test/api/**/*.test.ts', 'test/contract/**/*.test.ts'];
 // Inline projects do not inherit the root's timeouts: give them their own.
 const timeouts = { testTimeout: 20_000, hookTimeout: 60_000 } as const;
-const sharedDb = { isolate: false, fileParallelism: false, maxWorkers: 1, ...timeouts } as const;
-// After each file of the API suite: nothing the server logged holds a password, key or hash.
-const setupFiles = ['test/support/no-secrets-in-logs.ts'];
+const sharedDb = {
+  isolate: false,
+  fileParallelism: false,
+  maxWorkers: 1,
+  // Every response the suite's test apps answer is checked against openapi.yaml after each test.
+  // and nothing the server logged holds a password, key or hash (checked after each file).
+  setupFiles: ['test/support/contract-setup.ts', 'test/support/no-secrets-in-logs.ts'] as string[],
+  ...timeouts,
+} as const;
 
 const projects = [
   { resolve, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], ...timeouts } },
@@ -37,7 +43,6 @@ const projects = [
       name: 'api-pglite',
       include: apiSuite,
       env: { LATCHKEY_TEST_DRIVER: 'pglite' },
-      setupFiles,
       ...sharedDb,
     },
   },
@@ -49,7 +54,6 @@ const projects = [
             name: 'api-postgres',
             include: apiSuite,
             env: { LATCHKEY_TEST_DRIVER: 'postgres' },
-            setupFiles,
             ...sharedDb,
           },
         },

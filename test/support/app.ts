@@ -6,7 +6,27 @@
 import { createApp } from '../../server/app.ts';
 import { type Config, loadConfig } from '../../server/config.ts';
 import { createServices, type Services } from '../../server/services.ts';
+import { ContractRecorder } from './contract.ts';
 import { testDatabase } from './db.ts';
+
+/**
+ * Every response the API suite receives through a test app, checked against openapi.yaml; the
+ * suite's setup file (contract-setup.ts) fails a test whose responses depart from it.
+ */
+export const apiRecorder = new ContractRecorder({ undocumentedPaths: 'pages' });
+
+/** Makes `app.request` check and record every response in {@link apiRecorder}; returns the app. */
+export function recordCalls<T extends { request: ReturnType<typeof createApp>['request'] }>(app: T): T {
+  const request = app.request;
+  app.request = async (input, init, ...rest) => {
+    const response = await request(input, init, ...rest);
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+    const target = input instanceof Request ? input.url : String(input);
+    await apiRecorder.record(method, target, response.clone());
+    return response;
+  };
+  return app;
+}
 
 /**
  * Everything any test app logged during this run, and every password and key the suite used: the
@@ -71,7 +91,7 @@ export async function testApp(env: Record<string, string> = {}): Promise<TestApp
     logged.push(line);
     record.lines.push(JSON.stringify(line));
   });
-  const app = createApp(services);
+  const app = recordCalls(createApp(services));
   const call: TestApp['call'] = (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.Authorization = `Token ${options.token}`;

@@ -1,8 +1,8 @@
 /**
- * Passwords (design §3): argon2id with OWASP's parameters in PHC format, Django pbkdf2_sha256 hashes
- * verified and flagged for upgrade, corrupt hashes never matching, every login check doing the same
- * verification work whatever the stored hash (counted, not timed: the machine is shared), and hashing
- * kept off the event loop.
+ * Passwords, stored so a stolen database does not give them away: argon2id with OWASP's parameters in
+ * PHC format, Django pbkdf2_sha256 hashes verified and flagged for upgrade, corrupt hashes never
+ * matching, every login check doing the same verification work whatever the stored hash (counted, not
+ * timed: the machine is shared), and hashing kept off the event loop.
  */
 import { pbkdf2Sync } from 'node:crypto';
 import { hash as argon2Hash, hashSync as argon2HashSync } from '@node-rs/argon2';
