@@ -14,6 +14,7 @@ import {
   pbkdf2Iterations,
   verifyInEqualWork,
 } from './passwords.ts';
+import type { VerifyCache } from './verify-cache.ts';
 
 /** How long the highest PBKDF2 iteration count among stored hashes is reused before it is read again. */
 const LEGACY_WORK_TTL_MS = 5 * 60_000;
@@ -49,10 +50,13 @@ export class DuplicateUserError extends Error {
 /** User data access bound to one database. */
 export class UserStore {
   readonly #db: Database;
+  readonly #cache: Pick<VerifyCache, 'forgetUser'> | undefined;
   #legacyWork: { iterations: Promise<number>; until: number } | undefined;
 
-  constructor(db: Database) {
+  /** `cache`: the verify cache to forget a user in when this store changes them. */
+  constructor(db: Database, cache?: Pick<VerifyCache, 'forgetUser'>) {
     this.#db = db;
+    this.#cache = cache;
   }
 
   /** The user with this username, compared case-insensitively. */
@@ -119,6 +123,7 @@ export class UserStore {
     }
     try {
       const rows = await this.#db.update(users).set(changes).where(eq(users.id, id)).returning();
+      this.#cache?.forgetUser(id);
       return rows[0];
     } catch (err) {
       if (isUniqueViolation(err)) throw new DuplicateUserError();
@@ -132,6 +137,7 @@ export class UserStore {
       .update(users)
       .set({ password: await hashPassword(password) })
       .where(eq(users.id, id));
+    this.#cache?.forgetUser(id);
   }
 
   /** The account a login names: by username (case-insensitive), else by e-mail when exactly one has it. */

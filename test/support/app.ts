@@ -77,20 +77,28 @@ export interface TestApp {
     password?: string,
     extra?: Record<string, unknown>,
   ): Promise<{ id: number; username: string; password: string }>;
+  /**
+   * Waits until every change committed so far reached this app's verify cache: for tests that write the
+   * database directly, as another process would (the app's own writes take effect at once).
+   */
+  changesDelivered(): Promise<void>;
   /** Logs in through the API and returns the key. */
   login(username: string, password: string, label?: string): Promise<string>;
 }
 
 /** Environment-style overrides (as strings, validated by loadConfig like the real entries). */
 export async function testApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const { db } = await testDatabase();
+  const database = await testDatabase();
+  const { db } = database;
   const config = loadConfig({ LOG_REQUESTS: 'true', ...env });
   const logged: Record<string, unknown>[] = [];
   const record = runRecord();
-  const services = createServices(config, db, (line) => {
+  const changes = await database.changes();
+  const log = (line: Record<string, unknown>) => {
     logged.push(line);
     record.lines.push(JSON.stringify(line));
-  });
+  };
+  const services = createServices(config, db, log, changes);
   const app = recordCalls(createApp(services));
   const call: TestApp['call'] = (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
@@ -112,6 +120,7 @@ export async function testApp(env: Record<string, string> = {}): Promise<TestApp
     config,
     logged,
     call,
+    changesDelivered: () => changes.sync(),
     async user(username = 'alice', password = 'correct-horse-battery', extra = {}) {
       usedSecret(password);
       const row = await services.users.create({ username, password, ...extra });
