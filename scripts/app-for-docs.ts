@@ -20,6 +20,7 @@ export function appForDocs() {
     verifyCache: inert,
     sessions: inert,
     throttle: inert,
+    events: inert,
     purger: inert,
     clientIp: () => '',
     log: () => {},
