@@ -4,6 +4,7 @@
  * registered without touching their services).
  */
 import { apiRoutes, createApp } from '../server/app.ts';
+import { ScopeRegistry } from '../server/auth/scopes.ts';
 import { loadConfig } from '../server/config.ts';
 import type { Latchkey } from '../server/latchkey.ts';
 import type { Services } from '../server/services.ts';
@@ -41,9 +42,11 @@ function inertServices(): Services {
     db: inert,
     users: inert,
     tokens: inert,
+    scopes: new ScopeRegistry(),
     verifyCache: inert,
     sessions: inert,
     throttle: inert,
+    events: inert,
     purger: inert,
     clientIp: () => '',
     log: () => {},

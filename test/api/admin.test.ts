@@ -1,8 +1,8 @@
 /**
- * The admin API, which can do anything to any account, so its guards are tested first: staff only (others 403, anonymous 401); users listed with search
- * and paging, created, read, updated (active, staff, superuser, password), deleted; tokens listed by
- * user with paging, created for a user with the key shown once, revoked. Only superusers may touch
- * superusers; nobody may deactivate or delete themselves.
+ * The admin API, which can do anything to any account, so its guards are tested first: staff only (others
+ * 403, anonymous 401); users listed with search and paging, created, read, updated (active, staff,
+ * superuser, password), deleted; tokens listed by user with paging, created for a user with the key shown
+ * once, revoked. Only superusers may touch superusers; nobody may deactivate or delete themselves.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../server/errors.ts';
@@ -274,7 +274,19 @@ describe('tokens', () => {
     expect(page.next).toMatch(/page=2/);
     expect(page.results.map((r) => r.label)).toEqual(['device 2', 'device 1']);
     expect(Object.keys(page.results[0] ?? {}).sort()).toEqual(
-      ['created', 'expiry', 'id', 'label', 'last_used', 'prefix', 'user', 'username'].sort(),
+      [
+        'created',
+        'expiry',
+        'id',
+        'label',
+        'last_used',
+        'prefix',
+        'user',
+        'username',
+        'scopes',
+        'idle_timeout',
+        'max_expiry',
+      ].sort(),
     );
     expect(page.results[0]).toMatchObject({ user: aliceId, username: 'alice', prefix: keys[2]?.slice(0, 8) });
     expect(JSON.stringify(page)).not.toContain(keys[2]);

@@ -1,7 +1,8 @@
 /**
- * Many tokens per user, one per device, so each can be revoked alone: the caller's own list with `current`, never a key;
- * revoking one token; another user's id answering exactly like a missing one; the per-user limit with
- * both policies; logout everywhere; a deactivated or deleted user failing on the very next request.
+ * Many tokens per user, one per device, so each can be revoked alone: the caller's own list with `current`,
+ * never a key; revoking one token; another user's id answering exactly like a missing one; the per-user
+ * limit with both policies; logout everywhere; a deactivated or deleted user failing on the very next
+ * request.
  */
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -56,7 +57,18 @@ describe('GET /rest-auth/tokens/', () => {
     ]);
     expect(rows[1]?.prefix).toBe(laptop.slice(0, 8));
     expect(Object.keys(rows[0] ?? {}).sort()).toEqual(
-      ['created', 'current', 'expiry', 'id', 'label', 'last_used', 'prefix'].sort(),
+      [
+        'created',
+        'current',
+        'expiry',
+        'id',
+        'label',
+        'last_used',
+        'prefix',
+        'scopes',
+        'idle_timeout',
+        'max_expiry',
+      ].sort(),
     );
     // The list was fetched with the laptop token: its use is recorded, the phone's is not.
     const again = await list(laptop);
