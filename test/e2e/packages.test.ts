@@ -85,8 +85,11 @@ Deno.test('the packed SDK under Deno', async () => {
 });
 `;
 
-/** Packed (gzip) size budgets, in bytes: compiled code, types and the migrations; no tests, no data. */
-const BUDGET = { sdk: 25_000, library: 200_000 };
+/**
+ * Packed (gzip) size budgets, in bytes: compiled code, types and the migrations; no tests, no data. Measured
+ * on 2 Dec 2026: SDK 10.4 kB, library 174 kB (most of it route types in .d.ts); room to grow, not to bloat.
+ */
+const BUDGET = { sdk: 25_000, library: 300_000 };
 
 /** What the example and the README program import besides the two tarballs, at this repository's versions. */
 const PEERS = ['hono', '@hono/zod-openapi', '@hono/node-server', 'drizzle-orm', '@types/node'];
