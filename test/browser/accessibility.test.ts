@@ -208,6 +208,12 @@ describeBrowser('accessibility (axe-core) and keyboard use', () => {
     expect(await page.textContent('#password1-error')).toContain('The password is too similar to the');
     expect(await page.locator('[role=alert] #admin-error').textContent()).toContain('No password was set.');
     await expectAccessible(page, 'a11y-admin-password-errors');
+
+    // A token created: the key shown once, in a status region.
+    await page.fill('#token-label', 'CI deploy key');
+    await page.click('#create-token-button');
+    await page.locator('[role=status] #new-key').waitFor();
+    await expectAccessible(page, 'a11y-admin-token-created');
   });
 
   it('/docs: the page around Swagger UI passes axe; what remains inside Swagger UI is recorded', async () => {
