@@ -24,6 +24,12 @@ export async function bootstrap(config: Config, holder: string, log: Logger = js
     databaseUrl: config.DATABASE_URL,
     dataDir: config.LATCHKEY_DATA_DIR,
     holder,
+    maxConnections: config.DATABASE_POOL_SIZE,
+    timeouts: {
+      connect: config.DATABASE_CONNECT_TIMEOUT,
+      pool: config.DATABASE_POOL_TIMEOUT,
+      statement: config.DATABASE_STATEMENT_TIMEOUT,
+    },
   });
   const services: Services = { ...createServices(config, database.db, log), assets: nodeAssets() };
   let demo: { username: string; password: string } | undefined;

@@ -4,6 +4,7 @@
  * live here (README's configuration table mirrors this file). A bad value stops start-up with one line
  * naming the variable, so an operator never runs with a silently ignored setting.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const bool = z
@@ -15,6 +16,14 @@ const bool = z
 
 /** Whole seconds, 0 allowed (0 disables the feature it times). */
 const seconds = z.coerce.number().int('expected whole seconds').min(0, 'must be >= 0');
+
+/** Whole seconds, at least 1 (a timeout of no time would fail everything). */
+const positiveSeconds = z.coerce.number().int('expected whole seconds').min(1, 'must be >= 1');
+
+/** cores - 1, at least 1: one core stays free for the event loop (and test_auth) during a login storm. */
+export function defaultHashConcurrency(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
 
 /** Comma-separated exact origins; `none` is the empty list (an empty variable means the default). */
 const originList = z
@@ -61,6 +70,20 @@ const schema = z.object({
     .optional()
     .refine((v) => !v || /^postgres(ql)?:\/\//.test(v), 'expected a postgres:// or postgresql:// URL'),
   LATCHKEY_DATA_DIR: z.string().min(1).default('./data'),
+  /** PostgreSQL connections per instance (measured: 4 beat 10 on a 2-core machine, scripts/bench/README.md). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(4),
+  /** Seconds to open a PostgreSQL connection before the request answers 503. */
+  DATABASE_CONNECT_TIMEOUT: positiveSeconds.default(2),
+  /** Seconds a query may wait for a free pooled connection before the request answers 503. */
+  DATABASE_POOL_TIMEOUT: positiveSeconds.default(2),
+  /** Seconds one statement may run (PostgreSQL's statement_timeout) before the request answers 503. */
+  DATABASE_STATEMENT_TIMEOUT: positiveSeconds.default(2),
+  /** Password hashes computed at once: cores - 1, at least 1 (each argon2id hash holds 19 MiB). */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(defaultHashConcurrency()),
+  /** Password checks allowed to wait for a hashing slot; past it a login answers 503 + Retry-After. */
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).default(64),
+  /** Seconds a shutdown may take to finish in-flight requests before the process exits anyway. */
+  SHUTDOWN_TIMEOUT: positiveSeconds.default(10),
   CORS_ALLOWED_ORIGINS: originList.default(['http://127.0.0.1:8001', 'http://localhost:8001']),
   TOKEN_TTL: seconds.default(10 * 60 * 60),
   TOKEN_MAX_TTL: seconds.default(30 * 24 * 60 * 60),

@@ -10,6 +10,7 @@ import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { databaseErrorCode, isDatabaseUnavailable } from './db/failures.ts';
 
 /** DRF's exact messages, shared by middleware, handlers and tests. */
 export const MESSAGES = {
@@ -27,7 +28,11 @@ export const MESSAGES = {
   notFound: 'Not found.',
   loggedOut: 'Successfully logged out.',
   tooLarge: 'Request body is too large.',
+  unavailable: 'The service is temporarily unavailable, try again shortly.',
 } as const;
+
+/** Seconds a 503 asks the client to wait (Retry-After): reconnecting takes well under this. */
+export const RETRY_AFTER_SECONDS = 1;
 
 type Body = Record<string, unknown>;
 
@@ -49,6 +54,11 @@ export class ApiError extends Error {
   /** 401 with `WWW-Authenticate: Token`, as DRF's TokenAuthentication answers. */
   static unauthorized(message: string): ApiError {
     return ApiError.detail(401, message, { 'WWW-Authenticate': 'Token' });
+  }
+
+  /** 503 with Retry-After: the database (or the password hasher) cannot take the request now. */
+  static unavailable(message: string = MESSAGES.unavailable): ApiError {
+    return ApiError.detail(503, message, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
   }
 
   /** 400 with DRF validation errors (`{"field": ["..."]}`). */
@@ -114,6 +124,12 @@ export function onError(log: (line: Record<string, unknown>) => void): ErrorHand
         return c.json({ detail: `Unsupported media type "${type}" in request.` }, 415);
       }
       return c.json({ detail: err.message || 'Bad request.' }, status);
+    }
+    if (isDatabaseUnavailable(err)) {
+      // One line per failed request, without the query or its parameters (they may hold digests).
+      log({ level: 'warn', msg: 'database unavailable', path: c.req.path, error: databaseErrorCode(err) });
+      c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      return c.json({ detail: MESSAGES.unavailable }, 503);
     }
     log({ level: 'error', msg: 'unhandled error', path: c.req.path, error: String(err) });
     return c.json({ detail: 'A server error occurred.' }, 500);

@@ -5,6 +5,7 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { stringify } from 'yaml';
+import { MESSAGES, RETRY_AFTER_SECONDS } from './errors.ts';
 import type { AppEnv } from './services.ts';
 
 /** The document's fixed header: identical for every configuration, so the committed file never drifts. */
@@ -47,9 +48,36 @@ export function registerSecuritySchemes(app: OpenAPIHono<AppEnv>): void {
   });
 }
 
+/** Operations that answer without the database (readyz documents its own 503). */
+const WITHOUT_DATABASE = new Set(['healthz', 'readyz', 'getOpenApiJson', 'getOpenApiYaml']);
+
+/**
+ * The 503 of every operation that needs the database (or hashes a password): documented here once
+ * rather than in each route, so an operation added later is covered by default. errors.ts answers it.
+ */
+const UNAVAILABLE = {
+  description:
+    'The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds.',
+  headers: { 'Retry-After': { schema: { type: 'integer', example: RETRY_AFTER_SECONDS } } },
+  content: {
+    'application/json': {
+      schema: { $ref: '#/components/schemas/Detail' },
+      example: { detail: MESSAGES.unavailable },
+    },
+  },
+};
+
 /** The OpenAPI document object for an app. */
 export function openApiDocument(app: OpenAPIHono<AppEnv>) {
-  return app.getOpenAPI31Document(INFO);
+  const document = app.getOpenAPI31Document(INFO);
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item as Record<string, unknown>)) {
+      const op = operation as { operationId?: string; responses?: Record<string, unknown> };
+      if (!op?.responses || WITHOUT_DATABASE.has(op.operationId ?? '')) continue;
+      op.responses['503'] ??= UNAVAILABLE;
+    }
+  }
+  return document;
 }
 
 /** The document as YAML, exactly as committed in openapi.yaml. */

@@ -6,6 +6,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AuthVariables } from './auth/authenticate.ts';
 import { type ClientIpResolver, clientIpResolver } from './auth/client-ip.ts';
+import { passwordHashing } from './auth/passwords.ts';
 import { Purger } from './auth/purge.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { Throttle } from './auth/throttle.ts';
@@ -45,6 +46,7 @@ export type Router = OpenAPIHono<AppEnv>;
 
 /** Binds the stores to a database. */
 export function createServices(config: Config, db: Database, log: Logger): Services {
+  passwordHashing.configure(config.PASSWORD_HASH_CONCURRENCY, config.PASSWORD_HASH_QUEUE);
   const tokens = new TokenStore(db, config);
   const throttle = new Throttle(db, config.LOGIN_THROTTLE_WINDOW);
   const sessions = new SessionStore(db, config);

@@ -5,6 +5,7 @@
  * starting together do not race.
  */
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { reconnectBackoff, withPoolTimeout } from './failures.ts';
 import { lockDataDir } from './lock.ts';
 import * as schema from './schema.ts';
 
@@ -29,12 +30,17 @@ export interface OpenOptions {
   dataDir?: string;
   /** Who holds the PGlite lock, shown to a second opener. */
   holder?: string;
-  /** postgres.js pool size. */
+  /** postgres.js pool size (DATABASE_POOL_SIZE). */
   maxConnections?: number;
+  /** Bounds on waiting for PostgreSQL, in seconds (DATABASE_*_TIMEOUT); see db/failures.ts. */
+  timeouts?: { connect: number; pool: number; statement: number };
   migrate?: boolean;
 }
 
 const MIGRATION_LOCK = 7_441_523_001;
+
+/** The defaults of config.ts, for callers (CLI, tests) that open a database without a Config. */
+const DEFAULT_TIMEOUTS = { connect: 2, pool: 2, statement: 2 };
 
 /** Opens (and by default migrates) the database chosen by the options. */
 export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> {
@@ -43,12 +49,18 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const url = options.databaseUrl;
+    const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
     const client = postgres(url, {
-      max: options.maxConnections ?? 10,
+      max: options.maxConnections ?? 4,
       onnotice: () => {},
-      connection: { application_name: options.holder ?? 'latchkey' },
+      connect_timeout: timeouts.connect,
+      backoff: reconnectBackoff,
+      connection: {
+        application_name: options.holder ?? 'latchkey',
+        statement_timeout: timeouts.statement * 1000,
+      },
     });
-    const db = drizzle(client, { schema }) as unknown as Database;
+    const db = drizzle(withPoolTimeout(client, timeouts.pool * 1000), { schema }) as unknown as Database;
     const opened: OpenDatabase = {
       db,
       driver: 'postgres',
@@ -57,9 +69,11 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
         // One dedicated connection takes a session-level advisory lock, which serialises concurrent
         // start-ups, and runs the migrations itself: they need no connection from the pool, so a pool of
         // one (maxConnections: 1) cannot deadlock against the lock holder.
+        // No statement timeout here: a migration may rightly take long, and nothing waits on it.
         const session = postgres(url, {
           max: 1,
           onnotice: () => {},
+          connect_timeout: timeouts.connect,
           connection: { application_name: `${options.holder ?? 'latchkey'} (migrations)` },
         });
         try {

@@ -5,6 +5,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
+import { RETRY_AFTER_SECONDS } from '../../errors.ts';
 import type { AppEnv, Services } from '../../services.ts';
 import { errorResponses, errors, jsonResponse } from '../schemas.ts';
 
@@ -30,7 +31,12 @@ const readyz = createRoute({
   responses: {
     200: jsonResponse(Status, 'Ready to serve', { status: 'ok' }),
     405: errors[405],
-    503: jsonResponse(Status, 'The database does not answer', { status: 'database unavailable' }),
+    503: {
+      ...jsonResponse(Status, 'The database does not answer (within DATABASE_*_TIMEOUT)', {
+        status: 'database unavailable',
+      }),
+      headers: { 'Retry-After': { schema: { type: 'integer' as const, example: RETRY_AFTER_SECONDS } } },
+    },
   },
 });
 
@@ -43,6 +49,7 @@ export function healthRoutes(services: Services) {
         await services.db.execute(sql`select 1`);
         return c.json({ status: 'ok' }, 200);
       } catch {
+        c.header('Retry-After', String(RETRY_AFTER_SECONDS));
         return c.json({ status: 'database unavailable' }, 503);
       }
     });
