@@ -76,12 +76,19 @@ function helpers(client: Client<paths>) {
   };
 }
 
-/** The typed client: openapi-fetch's GET/POST/... plus login and logout helpers. */
-export type LatchkeyClient = Client<paths> & ReturnType<typeof helpers>;
+/**
+ * The typed client: openapi-fetch's GET/POST/... plus login and logout helpers. `P` is Latchkey's own
+ * `paths` by default; an API that mounts Latchkey at its root passes its own generated `paths` (which
+ * include Latchkey's operations) to get one client for both.
+ */
+export type LatchkeyClient<P extends {} = paths> = Client<P> & ReturnType<typeof helpers>;
 
-/** Creates a client for a Latchkey server. */
-export function createClient(options: ClientOptions): LatchkeyClient {
-  const client = createFetchClient<paths>({
+/**
+ * Creates a client for a Latchkey server, or (with your own generated `paths` as `P`) for your API that
+ * mounts Latchkey's routes at its root.
+ */
+export function createClient<P extends {} = paths>(options: ClientOptions): LatchkeyClient<P> {
+  const client = createFetchClient<P>({
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
@@ -90,7 +97,8 @@ export function createClient(options: ClientOptions): LatchkeyClient {
   const scheme = options.scheme ?? 'Token';
   const auth: Middleware = {
     async onRequest({ request, schemaPath }) {
-      if (schemaPath === '/rest-auth/login/') return undefined;
+      // Login ignores a stale key anyway; not sending it keeps it out of logs along the way.
+      if (schemaPath.endsWith('/rest-auth/login/')) return undefined;
       const key = options.getToken ? await options.getToken() : options.token;
       if (key && !request.headers.has('authorization'))
         request.headers.set('Authorization', `${scheme} ${key}`);
@@ -100,5 +108,5 @@ export function createClient(options: ClientOptions): LatchkeyClient {
     },
   };
   client.use(auth);
-  return Object.assign(client, helpers(client));
+  return Object.assign(client, helpers(client as unknown as Client<paths>));
 }

@@ -70,6 +70,8 @@ export async function bundleClient(options: { minify?: boolean; entry?: string }
       absWorkingDir: ROOT,
       entryPoints: [entry],
       bundle: true,
+      // The SDK from its TypeScript source (package.json `exports`), so the demo needs no build step.
+      conditions: ['latchkey-source'],
       format: 'esm',
       platform: 'browser',
       target: ['es2020'],
