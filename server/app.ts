@@ -10,6 +10,7 @@ import { onError, validationHook } from './errors.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
 import { registerSecuritySchemes } from './openapi.ts';
 import { canonicalPath } from './paths.ts';
+import { lastQueryValueWins } from './query.ts';
 import { adminApiRoutes } from './routes/admin/index.ts';
 import { adminPageRoutes } from './routes/admin-page/index.ts';
 import { authRoutes } from './routes/auth/index.ts';
@@ -39,6 +40,7 @@ export function createApp(services: Services) {
     });
   }
   app.use(cors(services.config.CORS_ALLOWED_ORIGINS));
+  app.use(lastQueryValueWins);
 
   app.route('/', authRoutes(services));
   app.route('/', testAuthRoutes(services));

@@ -25,6 +25,7 @@ export const MESSAGES = {
   required: 'This field is required.',
   blank: 'This field may not be blank.',
   notNull: 'This field may not be null.',
+  nullCharacters: 'Null characters are not allowed.',
   notFound: 'Not found.',
   loggedOut: 'Successfully logged out.',
   tooLarge: 'Request body is too large.',

@@ -15,7 +15,7 @@ const INFO: Parameters<OpenAPIHono['getOpenAPI31Document']>[0] = {
     title: 'Latchkey',
     version: '0.1.0',
     description:
-      'Token authentication compatible with Django REST Framework and dj-rest-auth clients. Send `Authorization: Token <key>` (or `Bearer <key>`) with the key returned by login.',
+      'Token authentication compatible with Django REST Framework and dj-rest-auth clients. Send `Authorization: Token <key>` (or `Bearer <key>`) with the key returned by login. A query parameter sent more than once counts with its last value, as in Django.',
     license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
   },
   servers: [{ url: 'http://127.0.0.1:8000', description: 'Local development server' }],
