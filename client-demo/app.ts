@@ -6,6 +6,7 @@
  * with remember me, and is dropped on logout and whenever the server answers 401 for the stored key.
  */
 import { type components, createClient } from '@latchkey/sdk';
+import { closeDialog, openDialog } from './dialog.ts';
 
 type TokenInfo = components['schemas']['TokenInfo'];
 
@@ -163,15 +164,21 @@ async function testAuth(method: 'GET' | 'POST'): Promise<void> {
   if (response.status === 401 && hadKey) keyRejected(describe(error));
 }
 
+const loginDialog = () => $<HTMLDialogElement>('login-modal');
+
 function openLogin(): void {
   $('modal-error').hidden = true;
-  $('login-modal').classList.add('active');
-  $<HTMLInputElement>('input-username').focus();
+  openDialog(loginDialog(), $('input-username'));
 }
 
 function closeLogin(): void {
-  $('login-modal').classList.remove('active');
-  $<HTMLInputElement>('input-password').value = '';
+  closeDialog(loginDialog());
+}
+
+/** Shows why a login failed inside the dialog (the page behind it is inert while it is open). */
+function loginFailed(detail: string): void {
+  $('modal-error-detail').textContent = detail;
+  $('modal-error').hidden = false;
 }
 
 async function login(event: SubmitEvent): Promise<void> {
@@ -181,12 +188,8 @@ async function login(event: SubmitEvent): Promise<void> {
   const remember = $<HTMLInputElement>('input-remember').checked;
   $('modal-error').hidden = true;
   const result = await guarded(() => api.login({ username, password }));
-  if (!result) return;
-  if (!result.data) {
-    $('modal-error-detail').textContent = describe(result.error);
-    $('modal-error').hidden = false;
-    return;
-  }
+  if (!result) return loginFailed($('network-error').textContent ?? '');
+  if (!result.data) return loginFailed(describe(result.error));
   closeLogin();
   notice('');
   $('test-auth-response').replaceChildren();
@@ -247,6 +250,7 @@ function sessionRow(token: TokenInfo): HTMLTableRowElement {
     className: 'btn btn-sm revoke',
     textContent: token.current ? 'Log out' : 'Revoke',
   });
+  revoke.setAttribute('aria-label', `${revoke.textContent} (${token.label || 'no label'}, ${token.prefix}…)`);
   revoke.addEventListener('click', () => void revokeToken(token));
   const actions = cell('');
   actions.append(revoke);
@@ -285,14 +289,10 @@ function init(): void {
   $<HTMLAnchorElement>('docs-link').href = `${apiBase}/docs`;
   $<HTMLAnchorElement>('contract-link').href = `${apiBase}/openapi.yaml`;
   $('login-button').addEventListener('click', openLogin);
-  for (const close of document.querySelectorAll('.close-modal')) {
-    close.addEventListener('click', (event) => {
-      event.preventDefault();
-      closeLogin();
-    });
-  }
-  document.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') closeLogin();
+  for (const close of document.querySelectorAll('.close-modal')) close.addEventListener('click', closeLogin);
+  // However it closes (Escape included), the typed password does not stay in the page.
+  loginDialog().addEventListener('close', () => {
+    $<HTMLInputElement>('input-password').value = '';
   });
   $('login-form').addEventListener('submit', (event) => void login(event as SubmitEvent));
   $('logout-button').addEventListener('click', () => void logout());

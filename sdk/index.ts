@@ -30,6 +30,8 @@ export type AdminUser = components['schemas']['AdminUser'];
 export type AdminToken = components['schemas']['AdminToken'];
 /** A token just created in the admin: the only response that carries its key. */
 export type AdminTokenCreated = components['schemas']['AdminTokenCreated'];
+/** A user's cookie session as the admin API lists it (never the session id). */
+export type AdminSession = components['schemas']['AdminSession'];
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {

@@ -57,6 +57,3 @@ export function createApp(services: Services) {
   app.onError(onError(services.log));
   return app;
 }
-
-/** The app type, for typed clients and tests. */
-export type App = ReturnType<typeof createApp>;

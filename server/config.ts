@@ -1,7 +1,7 @@
 /**
  * @module
  * The environment turned into one typed, validated Config. Every option, its default and its meaning
- * live here (README's configuration table mirrors this file). A bad value stops start-up with one line
+ * live here ({@link OPTIONS}; README's configuration table is generated from it). A bad value stops start-up with one line
  * naming the variable, so an operator never runs with a silently ignored setting.
  */
 import { availableParallelism } from 'node:os';
@@ -62,51 +62,143 @@ const originList = z
     }
   });
 
-const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  DATABASE_URL: z
-    .string()
-    .optional()
-    .refine((v) => !v || /^postgres(ql)?:\/\//.test(v), 'expected a postgres:// or postgresql:// URL'),
-  LATCHKEY_DATA_DIR: z.string().min(1).default('./data'),
-  /** PostgreSQL connections per instance (measured: 4 beat 10 on a 2-core machine, scripts/bench/README.md). */
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(4),
-  /** Seconds to open a PostgreSQL connection before the request answers 503. */
-  DATABASE_CONNECT_TIMEOUT: positiveSeconds.default(2),
-  /** Seconds a query may wait for a free pooled connection before the request answers 503. */
-  DATABASE_POOL_TIMEOUT: positiveSeconds.default(2),
-  /** Seconds one statement may run (PostgreSQL's statement_timeout) before the request answers 503. */
-  DATABASE_STATEMENT_TIMEOUT: positiveSeconds.default(2),
-  /** Password hashes computed at once: cores - 1, at least 1 (each argon2id hash holds 19 MiB). */
-  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(defaultHashConcurrency()),
-  /** Password checks allowed to wait for a hashing slot; past it a login answers 503 + Retry-After. */
-  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).default(64),
-  /** Seconds a shutdown may take to finish in-flight requests before the process exits anyway. */
-  SHUTDOWN_TIMEOUT: positiveSeconds.default(10),
-  CORS_ALLOWED_ORIGINS: originList.default(['http://127.0.0.1:8001', 'http://localhost:8001']),
-  TOKEN_TTL: seconds.default(10 * 60 * 60),
-  TOKEN_MAX_TTL: seconds.default(30 * 24 * 60 * 60),
-  TOKEN_REFRESH_INTERVAL: seconds.default(60),
-  TOKEN_LIMIT_PER_USER: z.coerce.number().int().min(0).default(0),
-  TOKEN_LIMIT_POLICY: z.enum(['evict-oldest', 'reject']).default('evict-oldest'),
-  TOKEN_PURGE_INTERVAL: seconds.default(60 * 60),
-  SESSION_LOGIN: bool.default(false),
-  SESSION_TTL: seconds
-    .refine((v) => v > 0, 'must be > 0: a session cannot last no time')
-    .default(14 * 24 * 60 * 60),
-  TRUST_PROXY: bool.default(false),
-  LOGIN_THROTTLE_USER: z.coerce.number().int().min(0).default(10),
-  LOGIN_THROTTLE_IP: z.coerce.number().int().min(0).default(50),
-  LOGIN_THROTTLE_WINDOW: seconds.default(15 * 60),
-  MAX_BODY_BYTES: z.coerce
-    .number()
-    .int()
-    .min(256)
-    .default(64 * 1024),
-  LOG_REQUESTS: bool.default(true),
-  DEMO_USER: bool.default(true),
-});
+/** One option: what it means and how its value is read (the zod schema carries the default). */
+interface Option<S extends z.ZodType = z.ZodType> {
+  /** README's "meaning" column (Markdown). */
+  meaning: string;
+  schema: S;
+  /** Said after the default in README, e.g. `10 h` for 36000 seconds. */
+  note?: string;
+  /** README's default column when the default is not a fixed value (it depends on the machine). */
+  shown?: string;
+}
+
+/** Declares an option: its meaning, its schema (with `.default()` unless it may stay unset), README extras. */
+function option<S extends z.ZodType>(meaning: string, schema: S, extra: Pick<Option, 'note' | 'shown'> = {}) {
+  return { meaning, schema, ...extra };
+}
+
+/**
+ * Every option, in README's order: the single source of its parsing, default and meaning. README's
+ * configuration table is generated from this (`npm run config-docs`) and checked for drift.
+ */
+export const OPTIONS = {
+  PORT: option('port to listen on', z.coerce.number().int().min(0).max(65535).default(8000)),
+  HOST: option(
+    'address to listen on (`0.0.0.0` to listen on all interfaces)',
+    z.string().min(1).default('127.0.0.1'),
+  ),
+  DATABASE_URL: option(
+    '`postgres://...`: use PostgreSQL; unset: embedded PGlite',
+    z
+      .string()
+      .optional()
+      .refine((v) => !v || /^postgres(ql)?:\/\//.test(v), 'expected a postgres:// or postgresql:// URL'),
+  ),
+  LATCHKEY_DATA_DIR: option(
+    "PGlite's data directory (locked by one process at a time)",
+    z.string().min(1).default('./data'),
+  ),
+  DATABASE_POOL_SIZE: option(
+    'PostgreSQL connections per instance (measured: 4 beat 10 on a 2-core machine, see scripts/bench/README.md)',
+    z.coerce.number().int().min(1).max(1000).default(4),
+  ),
+  DATABASE_CONNECT_TIMEOUT: option(
+    'seconds to open a PostgreSQL connection before the request answers 503 (see [Failure behaviour](#failure-behaviour))',
+    positiveSeconds.default(2),
+  ),
+  DATABASE_POOL_TIMEOUT: option(
+    'seconds a query may wait for a free pooled connection before the request answers 503',
+    positiveSeconds.default(2),
+  ),
+  DATABASE_STATEMENT_TIMEOUT: option(
+    "seconds one statement may run (PostgreSQL's `statement_timeout`) before the request answers 503",
+    positiveSeconds.default(2),
+  ),
+  PASSWORD_HASH_CONCURRENCY: option(
+    'password hashes computed at once (each argon2id hash holds a core and 19 MiB)',
+    z.coerce.number().int().min(1).max(256).default(defaultHashConcurrency()),
+    { shown: 'cores - 1, at least 1' },
+  ),
+  PASSWORD_HASH_QUEUE: option(
+    'password checks that may wait for a hashing slot, in arrival order; past it a login answers 503 + `Retry-After`',
+    z.coerce.number().int().min(0).default(64),
+  ),
+  SHUTDOWN_TIMEOUT: option(
+    'seconds a shutdown (SIGTERM/SIGINT) may take to finish in-flight requests before the process exits anyway (status 1)',
+    positiveSeconds.default(10),
+  ),
+  CORS_ALLOWED_ORIGINS: option(
+    'exact allow-list of browser origins (comma-separated), `none` for no cross-origin access; `*` is refused (see [CORS](#the-demo-client-cors-and-the-docs-console))',
+    originList.default(['http://127.0.0.1:8001', 'http://localhost:8001']),
+  ),
+  TOKEN_TTL: option(
+    'idle timeout: a token unused this long expires; renewed as it is used; `0` disables',
+    seconds.default(10 * 60 * 60),
+    { note: '10 h' },
+  ),
+  TOKEN_MAX_TTL: option(
+    'absolute lifetime no renewal can pass; `0` disables',
+    seconds.default(30 * 24 * 60 * 60),
+    { note: '30 days' },
+  ),
+  TOKEN_REFRESH_INTERVAL: option(
+    'the renewal is written at most this often per token (capped at `TOKEN_TTL`/2)',
+    seconds.default(60),
+  ),
+  TOKEN_LIMIT_PER_USER: option('maximum live tokens per user', z.coerce.number().int().min(0).default(0), {
+    note: 'unlimited',
+  }),
+  TOKEN_LIMIT_POLICY: option(
+    'at the limit: `evict-oldest` (revoke the least recently used) or `reject` (403)',
+    z.enum(['evict-oldest', 'reject']).default('evict-oldest'),
+  ),
+  TOKEN_PURGE_INTERVAL: option(
+    'expired tokens and throttle windows are purged by one instance at most this often, triggered by logins; `0` disables (use `manage tokens purge`)',
+    seconds.default(60 * 60),
+  ),
+  SESSION_LOGIN: option(
+    'login also opens a cookie session (`sessionid` + `csrftoken`, see [sessions](#session-login-csrf-and-the-admin)); off: the API never sets a cookie',
+    bool.default(false),
+  ),
+  SESSION_TTL: option(
+    "lifetime of a cookie session (API session login and the admin's), from login; must be > 0",
+    seconds.refine((v) => v > 0, 'must be > 0: a session cannot last no time').default(14 * 24 * 60 * 60),
+    { note: '14 days' },
+  ),
+  TRUST_PROXY: option(
+    'take the client IP from the last `X-Forwarded-For` entry and HTTPS from `X-Forwarded-Proto` (secure session cookies, CSRF origin) (only behind a proxy you control)',
+    bool.default(false),
+  ),
+  LOGIN_THROTTLE_USER: option(
+    'failed logins per username per window (also wrong old passwords per user); `0` off',
+    z.coerce.number().int().min(0).default(10),
+  ),
+  LOGIN_THROTTLE_IP: option(
+    'failed logins per client address (IPv6: per /64) per window; `0` off',
+    z.coerce.number().int().min(0).default(50),
+  ),
+  LOGIN_THROTTLE_WINDOW: option('throttle window in seconds', seconds.default(15 * 60)),
+  MAX_BODY_BYTES: option(
+    'larger request bodies get 413',
+    z.coerce
+      .number()
+      .int()
+      .min(256)
+      .default(64 * 1024),
+  ),
+  LOG_REQUESTS: option(
+    'one JSON line per request (method, path, status, time, user id; never secrets)',
+    bool.default(true),
+  ),
+  DEMO_USER: option('create the `demo` user on a fresh embedded database', bool.default(true)),
+} satisfies Record<string, Option>;
+
+type Shape = { [K in keyof typeof OPTIONS]: (typeof OPTIONS)[K]['schema'] };
+
+const schema = z.object(
+  Object.fromEntries(Object.entries(OPTIONS).map(([name, o]) => [name, o.schema])) as Shape,
+);
 
 /** The validated configuration the entries hand to the database and the app. */
 export type Config = z.output<typeof schema>;
@@ -135,4 +227,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`invalid ${name}${shown}: ${issue?.message ?? 'invalid value'}`);
   }
   return result.data;
+}
+
+/** A default as README shows it: `unset` for none, lists comma-joined, in code quotes. */
+function shownDefault(value: unknown): string {
+  if (value === undefined) return 'unset';
+  return `\`${Array.isArray(value) ? value.join(',') : String(value)}\``;
+}
+
+/** README's configuration table (Markdown), generated from {@link OPTIONS}. */
+export function configTable(): string {
+  const rows = Object.entries(OPTIONS).map(([name, o]: [string, Option]) => {
+    const value = o.shown ?? shownDefault(o.schema.safeParse(undefined).data);
+    return `| \`${name}\` | ${o.note ? `${value} (${o.note})` : value} | ${o.meaning} |`;
+  });
+  return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -2,14 +2,20 @@
  * @module
  * Every error response in Django REST Framework's shape: `{"detail": "..."}` for request-level errors,
  * `{"<field>": ["..."]}` / `{"non_field_errors": ["..."]}` for validation errors. Handlers throw
- * {@link ApiError}; `onError` renders it, and turns framework errors (malformed bodies, body limits)
- * into the same shape, so no input ever produces a 500 with a stack trace.
+ * {@link ApiError}; stores throw domain errors (a taken username, the token limit, a throttled attempt)
+ * that {@link asApiError} maps to their responses here, in one place; `onError` renders both, and turns
+ * framework errors (malformed bodies, body limits) into the same shape, so no input ever produces a 500
+ * with a stack trace.
  */
 import { z } from '@hono/zod-openapi';
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { HashQueueFullError } from './auth/hash-limiter.ts';
+import { ThrottledError } from './auth/throttle.ts';
+import { TokenLimitError } from './auth/token-store.ts';
+import { DuplicateUserError } from './auth/user-store.ts';
 import { databaseErrorCode, isDatabaseUnavailable } from './db/failures.ts';
 
 /** DRF's exact messages, shared by middleware, handlers and tests. */
@@ -110,9 +116,30 @@ export function validationHook(
   return undefined;
 }
 
+/**
+ * The response an error stands for: an {@link ApiError} as it is, a domain error as the API answers it
+ * (DRF's words and statuses); undefined for anything else.
+ */
+export function asApiError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof ThrottledError) {
+    return ApiError.detail(429, err.message, { 'Retry-After': String(err.wait) });
+  }
+  if (err instanceof TokenLimitError) return ApiError.detail(403, err.message);
+  if (err instanceof DuplicateUserError) return ApiError.validation({ username: [err.message] });
+  if (err instanceof HashQueueFullError) return ApiError.unavailable(err.message);
+  if (isDatabaseUnavailable(err)) return ApiError.unavailable();
+  return undefined;
+}
+
 /** Renders any thrown error as a DRF response; unexpected errors are logged and answered with a plain 500. */
 export function onError(log: (line: Record<string, unknown>) => void): ErrorHandler {
-  return (err, c) => {
+  return (thrown, c) => {
+    if (isDatabaseUnavailable(thrown)) {
+      // One line per failed request, without the query or its parameters (they may hold digests).
+      log({ level: 'warn', msg: 'database unavailable', path: c.req.path, error: databaseErrorCode(thrown) });
+    }
+    const err = asApiError(thrown) ?? thrown;
     if (err instanceof ApiError) {
       for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
       return c.json(err.body, err.status);
@@ -125,12 +152,6 @@ export function onError(log: (line: Record<string, unknown>) => void): ErrorHand
         return c.json({ detail: `Unsupported media type "${type}" in request.` }, 415);
       }
       return c.json({ detail: err.message || 'Bad request.' }, status);
-    }
-    if (isDatabaseUnavailable(err)) {
-      // One line per failed request, without the query or its parameters (they may hold digests).
-      log({ level: 'warn', msg: 'database unavailable', path: c.req.path, error: databaseErrorCode(err) });
-      c.header('Retry-After', String(RETRY_AFTER_SECONDS));
-      return c.json({ detail: MESSAGES.unavailable }, 503);
     }
     log({ level: 'error', msg: 'unhandled error', path: c.req.path, error: String(err) });
     return c.json({ detail: 'A server error occurred.' }, 500);

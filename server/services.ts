@@ -3,7 +3,6 @@
  * What routes are given: the configuration and the stores bound to the database. Built once per app by
  * {@link createServices}; routes never read the environment or open connections themselves.
  */
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AuthVariables } from './auth/authenticate.ts';
 import { type ClientIpResolver, clientIpResolver } from './auth/client-ip.ts';
 import { passwordHashing } from './auth/passwords.ts';
@@ -40,9 +39,6 @@ export interface Services {
 
 /** The Hono environment of every route: authenticated requests carry the user and token id. */
 export type AppEnv = { Variables: Partial<AuthVariables> & { requestId?: string } };
-
-/** The router type each API area builds. */
-export type Router = OpenAPIHono<AppEnv>;
 
 /** Binds the stores to a database. */
 export function createServices(config: Config, db: Database, log: Logger): Services {

@@ -7,10 +7,16 @@
  * (PASSWORD_HASH_QUEUE), and refuses the rest at once with 503 + Retry-After rather than let the queue,
  * and every client's wait, grow without end.
  */
-import { ApiError } from '../errors.ts';
-
 /** The 503's message when the queue is full. */
 export const HASH_QUEUE_FULL = 'Too many logins are being processed, try again shortly.';
+
+/** Thrown, without running the job, when the waiting line is full (errors.ts: 503 + Retry-After). */
+export class HashQueueFullError extends Error {
+  override name = 'HashQueueFullError';
+  constructor() {
+    super(HASH_QUEUE_FULL);
+  }
+}
 
 /** A first-in first-out limiter of concurrent async jobs with a bounded waiting line. */
 export class HashLimiter {
@@ -37,12 +43,12 @@ export class HashLimiter {
   }
 
   /**
-   * Runs `job` when a slot is free, in arrival order. Throws 503 (ApiError, with Retry-After) without
-   * running it when `queue` jobs are already waiting.
+   * Runs `job` when a slot is free, in arrival order. Throws {@link HashQueueFullError} without running
+   * it when `queue` jobs are already waiting.
    */
   async run<T>(job: () => Promise<T>): Promise<T> {
     if (this.#running >= this.#concurrency || this.#waiting.length > 0) {
-      if (this.#waiting.length >= this.#queue) throw ApiError.unavailable(HASH_QUEUE_FULL);
+      if (this.#waiting.length >= this.#queue) throw new HashQueueFullError();
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     } else {
       this.#running++;

@@ -9,7 +9,7 @@
  * Sessions expire SESSION_TTL seconds after they are opened (fixed, as Django's default), which keeps
  * the cookie path free of writes.
  */
-import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, like, lt, ne, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/open.ts';
 import { sessions, users } from '../db/schema.ts';
@@ -33,6 +33,27 @@ export interface OpenedSession {
 export interface SessionWithUser {
   session: { digest: string; csrfSecret: string; expiresAt: Date };
   user: AuthUser;
+}
+
+/** Length of a session's public id: the first characters of its digest (64 bits, hex). */
+export const SESSION_PUBLIC_ID_LENGTH = 16;
+const SESSION_PUBLIC_ID_PATTERN = new RegExp(`^[0-9a-f]{${SESSION_PUBLIC_ID_LENGTH}}$`);
+
+/**
+ * The id a session is shown and ended by: the start of its digest. Neither the session id (the cookie)
+ * nor the whole digest (the row's key) ever leaves the server; this cannot be turned into either.
+ */
+export function sessionPublicId(digest: string): string {
+  return digest.slice(0, SESSION_PUBLIC_ID_LENGTH);
+}
+
+/** A live session as listed (never its id or digest). */
+export interface SessionInfo {
+  digest: string;
+  label: string;
+  createdAt: Date;
+  expiresAt: Date;
+  lastSeenAt: Date | null;
 }
 
 /** A new CSRF secret (also used for the anonymous `csrftoken` cookie of the admin login form). */
@@ -124,6 +145,43 @@ export class SessionStore {
         : and(eq(sessions.userId, userId), ne(sessions.digest, exceptDigest));
     const gone = await this.#db.delete(sessions).where(where).returning({ d: sessions.digest });
     return gone.length;
+  }
+
+  /** One page of a user's live sessions, newest first, and how many there are in all. */
+  async listForUser(
+    userId: number,
+    page: { limit: number; offset: number },
+    now = new Date(),
+  ): Promise<{ count: number; rows: SessionInfo[] }> {
+    const live = and(eq(sessions.userId, userId), gt(sessions.expiresAt, now));
+    const [total] = await this.#db.select({ n: count() }).from(sessions).where(live);
+    const rows = await this.#db
+      .select({
+        digest: sessions.digest,
+        label: sessions.label,
+        createdAt: sessions.createdAt,
+        expiresAt: sessions.expiresAt,
+        lastSeenAt: sessions.lastSeenAt,
+      })
+      .from(sessions)
+      .where(live)
+      .orderBy(desc(sessions.createdAt), desc(sessions.digest))
+      .limit(page.limit)
+      .offset(page.offset);
+    return { count: total?.n ?? 0, rows };
+  }
+
+  /**
+   * Ends the user's session with this public id ({@link sessionPublicId}); returns the ended session's
+   * digest, or undefined when the user has no such session (another user's id finds nothing).
+   */
+  async endByPublicId(userId: number, publicId: string): Promise<string | undefined> {
+    if (!SESSION_PUBLIC_ID_PATTERN.test(publicId)) return undefined;
+    const gone = await this.#db
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId), like(sessions.digest, `${publicId}%`)))
+      .returning({ d: sessions.digest });
+    return gone[0]?.d;
   }
 
   /** How many live sessions a user has (for the admin and tests). */

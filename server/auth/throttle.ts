@@ -12,7 +12,6 @@
 import { and, eq, lte, ne, sql } from 'drizzle-orm';
 import type { Database } from '../db/open.ts';
 import { throttleCounters } from '../db/schema.ts';
-import { ApiError } from '../errors.ts';
 import { digestKey } from './tokens.ts';
 
 /** One counter an attempt is charged to. `limit` 0 disables it. */
@@ -35,9 +34,12 @@ export function throttledMessage(wait: number): string {
   return `Request was throttled. Expected available in ${wait} second${wait === 1 ? '' : 's'}.`;
 }
 
-/** 429 with DRF's message and `Retry-After`. */
-export function throttled(wait: number): ApiError {
-  return ApiError.detail(429, throttledMessage(wait), { 'Retry-After': String(wait) });
+/** Thrown by {@link Throttle.attempt} when a counter is past its limit; `wait` is in whole seconds. */
+export class ThrottledError extends Error {
+  override name = 'ThrottledError';
+  constructor(readonly wait: number) {
+    super(throttledMessage(wait));
+  }
 }
 
 /**
@@ -71,8 +73,8 @@ export class Throttle {
   }
 
   /**
-   * Counts one attempt against every enabled key. Throws a 429 ApiError when any of them is past its
-   * limit, with the wait until the latest such window ends.
+   * Counts one attempt against every enabled key. Throws {@link ThrottledError} when any of them is past
+   * its limit, with the wait until the latest such window ends.
    */
   async attempt(keys: ThrottleKey[], now = new Date()): Promise<Ticket> {
     const enabled = keys.filter((k) => k.limit > 0);
@@ -110,7 +112,7 @@ export class Throttle {
         waitMs = Math.max(waitMs ?? 0, ends);
       }
     }
-    if (waitMs !== undefined) throw throttled(Math.max(1, Math.ceil(waitMs / 1000)));
+    if (waitMs !== undefined) throw new ThrottledError(Math.max(1, Math.ceil(waitMs / 1000)));
     return {
       charged: counted.map((row) => ({ scope: row.scope, key: row.key, windowStart: row.windowStart })),
     };

@@ -1,7 +1,7 @@
 /**
  * @module
  * Token rows: issue, look up by key, renew (sliding expiry), revoke, purge. The key is returned once by
- * {@link issueToken} and never stored: rows hold its SHA-256 digest and a short display prefix.
+ * {@link TokenStore.issue} and never stored: rows hold its SHA-256 digest and a short display prefix.
  *
  * Expiry: `expires_at = min(last use + TOKEN_TTL, created + TOKEN_MAX_TTL)`, either term dropped when its
  * setting is 0 (both 0: never expires). Renewal is written at most once per TOKEN_REFRESH_INTERVAL, so a
@@ -38,7 +38,7 @@ export interface TokenWithUser {
   user: AuthUser;
 }
 
-/** Thrown by {@link issueToken} when the per-user limit is reached under the `reject` policy. */
+/** Thrown by {@link TokenStore.issue} when the per-user limit is reached under the `reject` policy. */
 export class TokenLimitError extends Error {
   override name = 'TokenLimitError';
 }

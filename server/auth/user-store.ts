@@ -1,7 +1,7 @@
 /**
  * @module
- * User rows: lookup by username (case-insensitive) or e-mail, creation, password changes, and the
- * credential check used by every login path (REST, admin form, CLI).
+ * User rows: lookup by username (case-insensitive) or e-mail, creation, updates, password changes, and
+ * the credential check used by every login path (REST, admin form, CLI).
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/open.ts';
@@ -20,9 +20,23 @@ export interface NewUser {
   isActive?: boolean;
 }
 
+/** The columns an update may change (the password has its own method: it needs hashing). */
+export type UserChanges = Partial<
+  Pick<User, 'username' | 'email' | 'firstName' | 'lastName' | 'isActive' | 'isStaff' | 'isSuperuser'>
+>;
+
 /** Thrown when a username is already taken (compared case-insensitively). */
 export class DuplicateUserError extends Error {
   override name = 'DuplicateUserError';
+  constructor() {
+    super('A user with that username already exists.');
+  }
+}
+
+/** Whether a driver error is PostgreSQL's unique_violation (drizzle wraps the driver's error in `cause`). */
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } } | undefined;
+  return e?.code === '23505' || e?.cause?.code === '23505';
 }
 
 /** User data access bound to one database. */
@@ -53,6 +67,7 @@ export class UserStore {
     return rows.length === 1 ? rows[0] : undefined;
   }
 
+  /** The user with this id. */
   async byId(id: number): Promise<User | undefined> {
     const rows = await this.#db.select().from(users).where(eq(users.id, id)).limit(1);
     return rows[0];
@@ -60,9 +75,7 @@ export class UserStore {
 
   /** Creates a user with an argon2id password hash. */
   async create(input: NewUser): Promise<User> {
-    if (await this.byUsername(input.username)) {
-      throw new DuplicateUserError('A user with that username already exists.');
-    }
+    if (await this.byUsername(input.username)) throw new DuplicateUserError();
     const password = await hashPassword(input.password);
     try {
       const [row] = await this.#db
@@ -80,9 +93,27 @@ export class UserStore {
         .returning();
       return row as User;
     } catch (err) {
-      if (String((err as { code?: string }).code ?? err).includes('23505')) {
-        throw new DuplicateUserError('A user with that username already exists.');
-      }
+      if (isUniqueViolation(err)) throw new DuplicateUserError();
+      throw err;
+    }
+  }
+
+  /**
+   * Applies changes to a user; returns the row as now stored, or undefined when there is no such user.
+   * A username held by another user (case-insensitively) throws {@link DuplicateUserError}, also when two
+   * renames race (the unique index decides).
+   */
+  async update(id: number, changes: UserChanges): Promise<User | undefined> {
+    if (!Object.keys(changes).length) return this.byId(id);
+    if (changes.username !== undefined) {
+      const holder = await this.byUsername(changes.username);
+      if (holder && holder.id !== id) throw new DuplicateUserError();
+    }
+    try {
+      const rows = await this.#db.update(users).set(changes).where(eq(users.id, id)).returning();
+      return rows[0];
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DuplicateUserError();
       throw err;
     }
   }

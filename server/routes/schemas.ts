@@ -1,9 +1,10 @@
 /**
  * @module
- * Response pieces shared by several API areas: the error responses every operation documents, and
- * the public user shape.
+ * Contract pieces shared by several API areas: the error responses every operation documents, request
+ * bodies as DRF reads them, and the public user shape.
  */
 import { z } from '@hono/zod-openapi';
+import type { User } from '../db/schema.ts';
 import { BadRequestSchema, DetailSchema, MESSAGES } from '../errors.ts';
 
 /** The user as the API shows it (dj-rest-auth's UserDetailsSerializer). */
@@ -16,6 +17,45 @@ export const UserSchema = z
     last_name: z.string(),
   })
   .openapi('User', { example: { id: 1, username: 'demo', email: '', first_name: '', last_name: '' } });
+
+/** A user row in the {@link UserSchema} shape. */
+export function publicUser(user: Pick<User, 'id' | 'username' | 'email' | 'firstName' | 'lastName'>) {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    first_name: user.firstName,
+    last_name: user.lastName,
+  };
+}
+
+/**
+ * A request body as DRF reads it: JSON, form-encoded and (unless `multipart: false`) multipart, all
+ * validated by `schema`. Not `required: true`: zod-openapi would then run the form validator on JSON too.
+ */
+export function requestBody<T extends z.ZodType>(
+  schema: T,
+  options?: { multipart: true },
+): {
+  content: {
+    'application/json': { schema: T };
+    'application/x-www-form-urlencoded': { schema: T };
+    'multipart/form-data': { schema: T };
+  };
+};
+export function requestBody<T extends z.ZodType>(
+  schema: T,
+  options: { multipart: false },
+): {
+  content: { 'application/json': { schema: T }; 'application/x-www-form-urlencoded': { schema: T } };
+};
+export function requestBody<T extends z.ZodType>(schema: T, { multipart = true } = {}) {
+  const content = {
+    'application/json': { schema },
+    'application/x-www-form-urlencoded': { schema },
+  };
+  return { content: multipart ? { ...content, 'multipart/form-data': { schema } } : content };
+}
 
 const json = <T extends z.ZodType>(schema: T, description: string, example?: unknown) => ({
   description,

@@ -195,6 +195,22 @@ describe('the admin login form', () => {
     expect(admin.status).toBe(200);
   });
 
+  it("serves a user's admin page at /admin/users/{id}/ to staff only, with next= back to it", async () => {
+    const anonymous = await t.app.request('/admin/users/2/');
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get('location')).toBe('/admin/login/?next=/admin/users/2/');
+    const token = await showForm();
+    browser.store(await submit({ csrfmiddlewaretoken: token, username: 'staff', password: PASSWORD }));
+    for (const path of ['/admin/users/2/', '/admin/users/2']) {
+      const res = await t.app.request(path, { headers: { Cookie: browser.header() } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+    }
+    expect((await t.app.request('/admin/users/abc/', { headers: { Cookie: browser.header() } })).status).toBe(
+      404,
+    );
+  });
+
   it('fails without the cookie, without the field, with a wrong field, or from another site', async () => {
     const token = await showForm();
     const creds = { username: 'staff', password: PASSWORD };

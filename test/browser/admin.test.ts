@@ -2,8 +2,9 @@
  * The admin page in Chromium (issue 5, points 4 and 5), against real servers: the tutorial's session
  * experiment in both settings (SESSION_LOGIN on: a REST login by a staff user opens /admin/ without a
  * second login; off: /admin/ asks to log in and the API set no cookie), the admin's own login form and
- * logout, and the admin flows: users listed, created and deactivated; tokens listed with prefix, label,
- * dates; a token created for a user with its key shown once, and revoked.
+ * logout, and the admin flows: users listed and created; on a user's page, tokens listed with prefix,
+ * label, dates, a token created with its key shown once and revoked, the user deactivated. The user
+ * page's other flows are in admin-user.test.ts.
  */
 import { createClient } from '@latchkey/sdk';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -91,17 +92,17 @@ describeBrowser('admin page, SESSION_LOGIN on', () => {
     expect(await page.textContent('#admin-notice')).toBe('User alice was added.');
     expect(await alice.locator('td').nth(1).textContent()).toBe('alice@example.com');
 
-    // Alice logs in twice elsewhere; her tokens show up with prefix and label.
+    // Alice logs in elsewhere; her token shows up on her page with prefix and label.
     const api = createClient({ baseUrl: server.url });
     const { data: login } = await api.login({
       username: 'alice',
       password: 'a long passphrase',
       label: 'Phone',
     });
-    await alice.locator('button', { hasText: 'Tokens' }).click();
+    await Promise.all([page.waitForURL(/\/admin\/users\/\d+\/$/), alice.locator('a').click()]);
     const tokens = page.locator('#tokens-table tbody tr');
     await tokens.first().waitFor();
-    expect(await page.textContent('#tokens-owner')).toBe('alice');
+    expect(await page.textContent('#page-title')).toBe('Change user: alice');
     const first = await tokens.first().locator('td').allTextContents();
     expect(first[0]).toBe(`${login?.key.slice(0, 8)}…`);
     expect(first[1]).toBe('Phone');
@@ -120,25 +121,26 @@ describeBrowser('admin page, SESSION_LOGIN on', () => {
     await screenshot(page, 'admin-token-created');
     // After a reload the key is gone for good.
     await page.reload();
-    await usersTable(page).first().waitFor();
+    await tokens.first().waitFor();
     expect(await page.content()).not.toContain(key);
 
-    // Revoke it.
-    await page.locator('#users-table tbody tr[data-username="alice"] button', { hasText: 'Tokens' }).click();
-    await tokens.first().waitFor();
+    // Revoke it, after confirming.
     await tokens.filter({ hasText: 'CI deploy key' }).locator('button', { hasText: 'Revoke' }).click();
+    await page.click('#confirm-ok');
     await expect.poll(() => tokens.count()).toBe(1);
     expect((await asAlice.GET('/test_auth/')).response.status).toBe(401);
 
     // Deactivate alice: her remaining token stops working at once.
-    await page
-      .locator('#users-table tbody tr[data-username="alice"] button', { hasText: 'Deactivate' })
-      .click();
+    await page.click('label:has(#user-active)');
+    await page.click('#user-save');
+    await page.click('#confirm-ok');
+    await expect.poll(() => page.textContent('#admin-notice')).toBe('alice was changed: is_active.');
+    const phone = createClient({ baseUrl: server.url, token: login?.key });
+    expect((await phone.GET('/test_auth/')).response.status).toBe(401);
+    await page.goto(`${server.url}/admin/`);
     await expect
       .poll(() => page.locator('#users-table tbody tr[data-username="alice"] td').nth(2).textContent())
       .toBe('no');
-    const phone = createClient({ baseUrl: server.url, token: login?.key });
-    expect((await phone.GET('/test_auth/')).response.status).toBe(401);
     await screenshot(page, 'admin-users');
 
     // Log out of the admin: the session is gone.

@@ -24,6 +24,8 @@ const USERS = '/admin/api/users/';
 const USER = '/admin/api/users/{id}/';
 const USER_TOKENS = '/admin/api/users/{id}/tokens/';
 const TOKEN = '/admin/api/tokens/{id}/';
+const USER_SESSIONS = '/admin/api/users/{id}/sessions/';
+const USER_SESSION = '/admin/api/users/{id}/sessions/{session_id}/';
 const userPath = (id: number) => ({ params: { path: { id } } });
 /** A body sent as text/plain, which no operation accepts (415). */
 const textBody = (body: string) => ({
@@ -405,6 +407,36 @@ export const contract: Record<string, ContractEntry> = {
       await expectStatus(fx.raw(staff.client, 'GET', `/admin/api/tokens/${id}/`), 405);
       await expectStatus(staff.client.DELETE(TOKEN, token), 204);
       await expectStatus(staff.client.DELETE(TOKEN, token), 404);
+    },
+  },
+
+  adminListUserSessions: {
+    async run(fx) {
+      const staff = await fx.user('staff', { isStaff: true });
+      await fx.app.services.sessions.open(fx.alice.id);
+      const { data } = await expectStatus(staff.client.GET(USER_SESSIONS, userPath(fx.alice.id)), 200);
+      expect(data?.results).toHaveLength(1);
+      expect(data?.results[0]?.current).toBe(false);
+      await expectStatus(staff.client.GET(USER_SESSIONS, userPath(999_999)), 404);
+      await expectStatus(fx.alice.client.GET(USER_SESSIONS, userPath(fx.alice.id)), 403);
+      await expectStatus(fx.anon.GET(USER_SESSIONS, userPath(fx.alice.id)), 401);
+      await expectStatus(fx.raw(staff.client, 'PUT', `/admin/api/users/${fx.alice.id}/sessions/`), 405);
+    },
+  },
+
+  adminEndUserSession: {
+    async run(fx) {
+      const staff = await fx.user('staff', { isStaff: true });
+      await fx.app.services.sessions.open(fx.alice.id);
+      const { data } = await expectStatus(staff.client.GET(USER_SESSIONS, userPath(fx.alice.id)), 200);
+      const session_id = data?.results[0]?.id as string;
+      const path = { params: { path: { id: fx.alice.id, session_id } } };
+      await expectStatus(fx.alice.client.DELETE(USER_SESSION, path), 403);
+      await expectStatus(fx.anon.DELETE(USER_SESSION, path), 401);
+      const raw = `/admin/api/users/${fx.alice.id}/sessions/${session_id}/`;
+      await expectStatus(fx.raw(staff.client, 'GET', raw), 405);
+      await expectStatus(staff.client.DELETE(USER_SESSION, path), 204);
+      await expectStatus(staff.client.DELETE(USER_SESSION, path), 404);
     },
   },
 };

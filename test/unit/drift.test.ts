@@ -1,11 +1,14 @@
 /**
- * The contract's drift checks (design §4): openapi.yaml is exactly what the routes generate,
- * sdk/schema.d.ts exactly what openapi-typescript makes of it, and openapi.yaml passes redocly's lint.
+ * Generated files must match their source, or readers and clients see a contract (or options) the
+ * server does not have: openapi.yaml is exactly what the routes generate, sdk/schema.d.ts exactly what
+ * openapi-typescript makes of it, openapi.yaml passes redocly's lint, and README's configuration table
+ * is exactly what server/config.ts's OPTIONS generate.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { appForDocs } from '../../scripts/app-for-docs.ts';
+import { withConfigTable } from '../../scripts/gen-config-docs.ts';
 import { generateSdkTypes } from '../../scripts/gen-sdk.ts';
 import { openApiYaml } from '../../server/openapi.ts';
 
@@ -37,6 +40,13 @@ describe('contract drift', () => {
       expect.fail(`sdk/schema.d.ts drifted, ${firstDifference(committed, generated)}`);
     expect(generated).toContain('export interface paths');
   }, 60_000);
+
+  it("README's configuration table is what server/config.ts's OPTIONS generate (run `npm run config-docs`)", () => {
+    const committed = read('README.md');
+    const generated = withConfigTable(committed);
+    if (committed !== generated) expect.fail(`README.md drifted, ${firstDifference(committed, generated)}`);
+    expect(generated).toContain('| `MAX_BODY_BYTES` |');
+  });
 
   it('openapi.yaml passes `redocly lint`', async () => {
     const child = spawn('npx', ['redocly', 'lint', 'openapi.yaml'], {

@@ -3,8 +3,8 @@
  * rest served in arrival order, and a full waiting line refused at once with 503 + Retry-After.
  */
 import { describe, expect, it } from 'vitest';
-import { HASH_QUEUE_FULL, HashLimiter } from '../../server/auth/hash-limiter.ts';
-import { ApiError } from '../../server/errors.ts';
+import { HASH_QUEUE_FULL, HashLimiter, HashQueueFullError } from '../../server/auth/hash-limiter.ts';
+import { type ApiError, asApiError } from '../../server/errors.ts';
 
 /** A job that runs until released, recording when it started. */
 function gate(log: string[], name: string) {
@@ -53,10 +53,11 @@ describe('HashLimiter', () => {
       })
       .catch((err: unknown) => err);
     expect(ran).toBe(false);
-    expect(refused).toBeInstanceOf(ApiError);
-    expect((refused as ApiError).status).toBe(503);
-    expect((refused as ApiError).body).toEqual({ detail: HASH_QUEUE_FULL });
-    expect((refused as ApiError).headers['Retry-After']).toMatch(/^\d+$/);
+    expect(refused).toBeInstanceOf(HashQueueFullError);
+    const answer = asApiError(refused) as ApiError;
+    expect(answer.status).toBe(503);
+    expect(answer.body).toEqual({ detail: HASH_QUEUE_FULL });
+    expect(answer.headers['Retry-After']).toMatch(/^\d+$/);
     for (const g of gates) g.release();
     expect(await Promise.all(accepted)).toEqual(['a', 'b', 'c']);
   });

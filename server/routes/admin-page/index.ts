@@ -7,7 +7,6 @@
  * (POST) ends it. With SESSION_LOGIN on, the session a REST login opened is the same kind of session,
  * so a staff user who logged in through the API is already in.
  */
-import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrfProblem, isHttps } from '../../auth/csrf.ts';
@@ -21,9 +20,10 @@ import {
   startSession,
 } from '../../auth/session-cookies.ts';
 import { CSRF_SECRET_LENGTH, newCsrfSecret } from '../../auth/sessions.ts';
-import { loginKeys, throttledMessage } from '../../auth/throttle.ts';
-import { ApiError } from '../../errors.ts';
-import type { AppEnv, Services } from '../../services.ts';
+import { loginKeys, ThrottledError } from '../../auth/throttle.ts';
+import { MESSAGES } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import { createRouter } from '../factory.ts';
 import {
   ADMIN_LOGIN_ERROR,
   csrfFailurePage,
@@ -35,6 +35,7 @@ import {
 
 /** Markers in client-demo/admin.html that the server fills in. */
 export const ADMIN_USER_MARKER = '<meta name="latchkey-admin-user" content="">';
+export const ADMIN_SUPERUSER_MARKER = '<meta name="latchkey-admin-superuser" content="">';
 export const ADMIN_CSRF_MARKER = '<input type="hidden" name="csrfmiddlewaretoken" value="">';
 
 const PAGE_HEADERS = {
@@ -68,7 +69,7 @@ export function adminPageRoutes(services: Services) {
     maxSize: config.MAX_BODY_BYTES,
     onError: (c) => c.text('Request body is too large.', 413),
   });
-  const router = new OpenAPIHono<AppEnv>();
+  const router = createRouter();
 
   /** The request's live session of an active user, if any. */
   const activeSession = async (c: Context) => {
@@ -76,9 +77,12 @@ export function adminPageRoutes(services: Services) {
     return found?.user.isActive ? found : undefined;
   };
 
-  router.get('/admin/', async (c) => {
+  /** The admin shell (the script picks the view from the path), for a staff user's live session. */
+  const shell = async (c: Context) => {
     const found = await activeSession(c);
-    if (!found?.user.isStaff) return c.redirect('/admin/login/?next=/admin/', 302);
+    if (!found?.user.isStaff) {
+      return c.redirect(`/admin/login/?next=${safeNext(c.req.path)}`, 302);
+    }
     // The page's scripts read the token from the cookie; re-set it if the browser lost it.
     if (readCsrfCookie(c) !== found.session.csrfSecret) {
       setCsrfCookie(
@@ -88,18 +92,27 @@ export function adminPageRoutes(services: Services) {
         isHttps(c, config.TRUST_PROXY),
       );
     }
-    const shell = services.assets ? await services.assets.adminHtml() : fallbackAdminPage();
-    const html = shell
+    const template = services.assets ? await services.assets.adminHtml() : fallbackAdminPage();
+    const html = template
       .replace(
         ADMIN_USER_MARKER,
         `<meta name="latchkey-admin-user" content="${escapeHtml(found.user.username)}">`,
+      )
+      .replace(
+        ADMIN_SUPERUSER_MARKER,
+        `<meta name="latchkey-admin-superuser" content="${found.user.isSuperuser}">`,
       )
       .replace(
         ADMIN_CSRF_MARKER,
         `<input type="hidden" name="csrfmiddlewaretoken" value="${escapeHtml(found.session.csrfSecret)}">`,
       );
     return page(c, html);
-  });
+  };
+  router.get('/admin/', shell);
+  // A user's page; a malformed id names no page (the script finds out whether the user exists).
+  router.get('/admin/users/:id/', (c) =>
+    /^[0-9]{1,9}$/.test(c.req.param('id')) ? shell(c) : c.json({ detail: MESSAGES.notFound }, 404),
+  );
 
   /** The anonymous CSRF token of the login form: the cookie's, or a new one set now. */
   const formToken = (c: Context): string => {
@@ -136,9 +149,9 @@ export function adminPageRoutes(services: Services) {
         loginKeys(config, username.toLowerCase(), services.clientIp(c)),
       );
     } catch (err) {
-      if (err instanceof ApiError && err.status === 429) {
-        c.header('Retry-After', err.headers['Retry-After'] ?? '60');
-        return again(throttledMessage(Number(err.headers['Retry-After'] ?? 60)), 429);
+      if (err instanceof ThrottledError) {
+        c.header('Retry-After', String(err.wait));
+        return again(err.message, 429);
       }
       throw err;
     }

@@ -28,12 +28,13 @@ function layout(title: string, body: string): string {
 <title>${escapeHtml(title)} | Latchkey administration</title>
 <link rel="icon" href="/static/favicon.png">
 <link rel="stylesheet" href="/static/spectre.min.css">
+<link rel="stylesheet" href="/static/app.css">
 </head>
 <body>
-<div class="container grid-xs my-2">
+<main class="container grid-xs my-2">
 <h1 class="h3 text-center">Latchkey administration</h1>
 ${body}
-</div>
+</main>
 </body>
 </html>`;
 }

@@ -4,23 +4,19 @@
  * delete or mint tokens for a superuser, or grant and remove superuser status, so that staff cannot
  * raise themselves above their rank. Nobody can deactivate or delete themselves (a lock-out guard).
  */
-import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { revokeOtherCredentials } from '../../auth/credentials.ts';
 import { passwordProblems } from '../../auth/password-policy.ts';
-import type { AuthUser } from '../../auth/token-store.ts';
-import { TokenLimitError } from '../../auth/token-store.ts';
-import { DuplicateUserError } from '../../auth/user-store.ts';
+import { type SessionInfo, sessionPublicId } from '../../auth/sessions.ts';
+import type { UserChanges } from '../../auth/user-store.ts';
 import type { User } from '../../db/schema.ts';
 import { ApiError, MESSAGES } from '../../errors.ts';
 import type { AppEnv, Services } from '../../services.ts';
-import { validBody } from '../body.ts';
+import { currentUser, type AppRouteHandler as H, validBody } from '../factory.ts';
 import type * as routes from './admin.routes.ts';
 import { AdminTokenCreate, AdminUserCreate, AdminUserUpdate } from './admin.schemas.ts';
-import type { AdminStore, UserChanges } from './admin.store.ts';
+import type { AdminStore } from './admin.store.ts';
 import { pageOf, pageRequest } from './paging.ts';
-
-type H<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
 /** The user as the admin API shows it. */
 export function adminUser(row: User) {
@@ -63,14 +59,20 @@ export function adminToken(row: TokenRow) {
   };
 }
 
+/** A session as the admin API shows it; `current` when it is the one making the request. */
+export function adminSession(row: SessionInfo, currentDigest: string | undefined) {
+  return {
+    id: sessionPublicId(row.digest),
+    label: row.label,
+    created: row.createdAt.toISOString(),
+    last_seen: row.lastSeenAt?.toISOString() ?? null,
+    expiry: row.expiresAt.toISOString(),
+    current: row.digest === currentDigest,
+  };
+}
+
 const denied = () => ApiError.detail(403, MESSAGES.permissionDenied);
 const notFound = () => ApiError.detail(404, MESSAGES.notFound);
-
-function caller(c: Context<AppEnv>): AuthUser {
-  const user = c.get('user');
-  if (!user) throw ApiError.unauthorized(MESSAGES.notAuthenticated);
-  return user;
-}
 
 /** Handlers of the admin area, bound to the app's services and the admin store. */
 export function adminHandlers(services: Services, store: AdminStore) {
@@ -78,7 +80,7 @@ export function adminHandlers(services: Services, store: AdminStore) {
   async function target(c: Context<AppEnv>, id: number, change: boolean): Promise<User> {
     const row = await services.users.byId(id);
     if (!row) throw notFound();
-    if (change && row.isSuperuser && !caller(c).isSuperuser) throw denied();
+    if (change && row.isSuperuser && !currentUser(c).isSuperuser) throw denied();
     return row;
   }
 
@@ -91,7 +93,7 @@ export function adminHandlers(services: Services, store: AdminStore) {
 
   const createUser: H<typeof routes.adminCreateUser> = async (c) => {
     const body = validBody(c, AdminUserCreate);
-    if (body.is_superuser && !caller(c).isSuperuser) throw denied();
+    if (body.is_superuser && !currentUser(c).isSuperuser) throw denied();
     const problems = passwordProblems(body.password, {
       username: body.username,
       email: body.email,
@@ -99,22 +101,17 @@ export function adminHandlers(services: Services, store: AdminStore) {
       lastName: body.last_name,
     });
     if (problems.length) throw ApiError.validation({ password: problems });
-    try {
-      const row = await services.users.create({
-        username: body.username,
-        password: body.password,
-        email: body.email,
-        firstName: body.first_name,
-        lastName: body.last_name,
-        isActive: body.is_active,
-        isStaff: body.is_staff,
-        isSuperuser: body.is_superuser,
-      });
-      return c.json(adminUser(row), 201);
-    } catch (err) {
-      if (err instanceof DuplicateUserError) throw ApiError.validation({ username: [err.message] });
-      throw err;
-    }
+    const row = await services.users.create({
+      username: body.username,
+      password: body.password,
+      email: body.email,
+      firstName: body.first_name,
+      lastName: body.last_name,
+      isActive: body.is_active,
+      isStaff: body.is_staff,
+      isSuperuser: body.is_superuser,
+    });
+    return c.json(adminUser(row), 201);
   };
 
   const getUser: H<typeof routes.adminGetUser> = async (c) => {
@@ -122,7 +119,7 @@ export function adminHandlers(services: Services, store: AdminStore) {
   };
 
   const updateUser: H<typeof routes.adminUpdateUser> = async (c) => {
-    const me = caller(c);
+    const me = currentUser(c);
     const row = await target(c, c.req.valid('param').id, true);
     const body = validBody(c, AdminUserUpdate);
     if (body.is_superuser !== undefined && body.is_superuser !== row.isSuperuser && !me.isSuperuser) {
@@ -147,7 +144,7 @@ export function adminHandlers(services: Services, store: AdminStore) {
     if (body.is_active !== undefined) changes.isActive = body.is_active;
     if (body.is_staff !== undefined) changes.isStaff = body.is_staff;
     if (body.is_superuser !== undefined) changes.isSuperuser = body.is_superuser;
-    const updated = await store.updateUser(row.id, changes);
+    const updated = await services.users.update(row.id, changes);
     if (!updated) throw notFound();
     if (body.password !== undefined) {
       await services.users.setPassword(row.id, body.password);
@@ -161,7 +158,7 @@ export function adminHandlers(services: Services, store: AdminStore) {
 
   const deleteUser: H<typeof routes.adminDeleteUser> = async (c) => {
     const row = await target(c, c.req.valid('param').id, true);
-    if (row.id === caller(c).id) {
+    if (row.id === currentUser(c).id) {
       throw ApiError.validation({ non_field_errors: ['You cannot delete your own account.'] });
     }
     if (!(await store.deleteUser(row.id))) throw notFound();
@@ -179,25 +176,48 @@ export function adminHandlers(services: Services, store: AdminStore) {
   const createUserToken: H<typeof routes.adminCreateUserToken> = async (c) => {
     const row = await target(c, c.req.valid('param').id, true);
     const body = validBody(c, AdminTokenCreate);
-    const label = body.label?.trim() || `created by ${caller(c).username} in the admin`;
-    try {
-      const { key, token } = await services.tokens.issue(row.id, label);
-      return c.json({ key, ...adminToken({ ...token, username: row.username }) }, 201);
-    } catch (err) {
-      if (err instanceof TokenLimitError) throw ApiError.detail(403, err.message);
-      throw err;
-    }
+    const label = body.label?.trim() || `created by ${currentUser(c).username} in the admin`;
+    const { key, token } = await services.tokens.issue(row.id, label);
+    return c.json({ key, ...adminToken({ ...token, username: row.username }) }, 201);
   };
 
   const revokeToken: H<typeof routes.adminRevokeToken> = async (c) => {
     const owner = await store.tokenOwner(c.req.valid('param').id);
     if (!owner) throw notFound();
-    if (owner.isSuperuser && !caller(c).isSuperuser) throw denied();
+    if (owner.isSuperuser && !currentUser(c).isSuperuser) throw denied();
     if (!(await services.tokens.revoke(owner.tokenId))) throw notFound();
     return c.body(null, 204);
   };
 
+  const listUserSessions: H<typeof routes.adminListUserSessions> = async (c) => {
+    const row = await target(c, c.req.valid('param').id, false);
+    const paging = pageRequest(c.req.valid('query'));
+    const { count, rows } = await services.sessions.listForUser(row.id, {
+      limit: paging.size,
+      offset: paging.offset,
+    });
+    const current = c.get('session')?.digest;
+    return c.json(
+      pageOf(
+        c,
+        paging,
+        count,
+        rows.map((s) => adminSession(s, current)),
+      ),
+      200,
+    );
+  };
+
+  const endUserSession: H<typeof routes.adminEndUserSession> = async (c) => {
+    const { id, session_id } = c.req.valid('param');
+    const row = await target(c, id, true);
+    if (!(await services.sessions.endByPublicId(row.id, session_id))) throw notFound();
+    return c.body(null, 204);
+  };
+
   return {
+    listUserSessions,
+    endUserSession,
     listUsers,
     createUser,
     getUser,

@@ -5,8 +5,9 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { DetailSchema, MESSAGES } from '../../errors.ts';
-import { errorResponses, jsonResponse } from '../schemas.ts';
+import { errorResponses, jsonResponse, requestBody } from '../schemas.ts';
 import {
+  AdminSession,
   AdminToken,
   AdminTokenCreate,
   AdminTokenCreated,
@@ -17,6 +18,7 @@ import {
   page,
   TokenIdParam,
   UserIdParam,
+  UserSessionParams,
 } from './admin.schemas.ts';
 
 const security: Record<string, string[]>[] = [{ Token: [] }, { Session: [] }];
@@ -37,13 +39,8 @@ const forbidden = {
   },
 };
 
-/** A JSON or form body. Not `required: true`: zod-openapi would then run the form validator on JSON too. */
-const body = <T extends z.ZodType>(schema: T) => ({
-  content: {
-    'application/json': { schema },
-    'application/x-www-form-urlencoded': { schema },
-  },
-});
+/** The admin page's forms and scripts send JSON or form-encoded bodies; the contract never offered multipart. */
+const body = <T extends z.ZodType>(schema: T) => requestBody(schema, { multipart: false });
 
 export const adminListUsers = createRoute({
   method: 'get',
@@ -185,6 +182,43 @@ export const adminRevokeToken = createRoute({
   request: { params: TokenIdParam },
   responses: {
     204: { description: 'Revoked: the token no longer authenticates' },
+    401: errorResponses(401)[401],
+    403: forbidden,
+    ...errorResponses(404, 405),
+  },
+});
+
+export const adminListUserSessions = createRoute({
+  method: 'get',
+  path: '/admin/api/users/{id}/sessions/',
+  operationId: 'adminListUserSessions',
+  tags,
+  summary: "List a user's live cookie sessions, newest first, with paging",
+  description:
+    'Sessions opened by the admin login form or by a REST login with SESSION_LOGIN on. Never shows a session id; `id` is a public identifier to end it with.',
+  security,
+  request: { params: UserIdParam, query: z.object(PageQuery) },
+  responses: {
+    200: jsonResponse(page(AdminSession, 'AdminSessionPage'), 'One page of sessions'),
+    401: errorResponses(401)[401],
+    403: forbidden,
+    404: jsonResponse(DetailSchema, 'No such user, or no such page', { detail: MESSAGES.notFound }),
+    ...errorResponses(405),
+  },
+});
+
+export const adminEndUserSession = createRoute({
+  method: 'delete',
+  path: '/admin/api/users/{id}/sessions/{session_id}/',
+  operationId: 'adminEndUserSession',
+  tags,
+  summary: "End one of a user's cookie sessions",
+  description:
+    "The session's cookie stops working at once, on every instance. Only a superuser may end a superuser's session.",
+  security,
+  request: { params: UserSessionParams },
+  responses: {
+    204: { description: 'Ended: the session no longer authenticates' },
     401: errorResponses(401)[401],
     403: forbidden,
     ...errorResponses(404, 405),

@@ -166,6 +166,27 @@ export const AdminTokenCreate = z
   })
   .openapi('AdminTokenCreate', { example: { label: 'CI deploy key' } });
 
+/** A live cookie session of a user, as staff see it: never the session id or its digest. */
+export const AdminSession = z
+  .object({
+    id: z.string().openapi({ description: 'Public identifier (not secret): ends the session' }),
+    label: z.string().openapi({ description: 'Where it was opened ("Firefox on Linux"); may be empty' }),
+    created: when('When the session was opened'),
+    last_seen: when('When the session was last used; null: not recorded').nullable(),
+    expiry: when('When the session ends'),
+    current: z.boolean().openapi({ description: 'The session making this request' }),
+  })
+  .openapi('AdminSession', {
+    example: {
+      id: '9f2c4e1a7b3d5c60',
+      label: 'Firefox on Linux',
+      created: '2026-11-01T09:00:00.000Z',
+      last_seen: '2026-11-02T17:45:12.000Z',
+      expiry: '2026-11-15T09:00:00.000Z',
+      current: false,
+    },
+  });
+
 /** A DRF PageNumberPagination page of `item`. */
 export function page<T extends z.ZodType>(item: T, name: string) {
   return z
@@ -211,4 +232,9 @@ export const TokenIdParam = z.object({
     .string()
     .regex(TOKEN_ID)
     .openapi({ param: { name: 'id', in: 'path' }, example: '3kTz9QmWp0aXcV7b' }),
+});
+
+/** `{id}` of a user and `{session_id}` of one of their sessions. */
+export const UserSessionParams = UserIdParam.extend({
+  session_id: z.string().openapi({ param: { name: 'session_id', in: 'path' }, example: '9f2c4e1a7b3d5c60' }),
 });

@@ -1,11 +1,12 @@
 /**
  * @module
- * The admin's queries that no other area needs: searching and paging users, partial updates, deletion,
- * and counting a user's tokens for paging. Token issue and revocation go through the TokenStore.
+ * The admin's queries that no other area needs: searching and paging users, deletion, and counting a
+ * user's tokens for paging. User updates go through the UserStore, token issue and revocation through
+ * the TokenStore.
  */
 import { and, asc, count, eq, ilike, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/open.ts';
-import { tokens, type User, users } from '../../db/schema.ts';
+import { tokens, users } from '../../db/schema.ts';
 
 /** Escapes LIKE wildcards so a search for `a_b` finds exactly that. */
 function likeTerm(term: string): string {
@@ -30,11 +31,6 @@ function searchCondition(search: string | undefined): SQL | undefined {
   );
 }
 
-/** The column changes a PATCH may make (password handled separately: it needs hashing). */
-export type UserChanges = Partial<
-  Pick<User, 'email' | 'firstName' | 'lastName' | 'isActive' | 'isStaff' | 'isSuperuser'>
->;
-
 /** Admin data access bound to one database. */
 export class AdminStore {
   readonly #db: Database;
@@ -55,16 +51,6 @@ export class AdminStore {
       .limit(limit)
       .offset(offset);
     return { count: total?.n ?? 0, rows };
-  }
-
-  /** Applies changes to a user; returns the updated row, or undefined when there is no such user. */
-  async updateUser(id: number, changes: UserChanges): Promise<User | undefined> {
-    if (!Object.keys(changes).length) {
-      const rows = await this.#db.select().from(users).where(eq(users.id, id)).limit(1);
-      return rows[0];
-    }
-    const rows = await this.#db.update(users).set(changes).where(eq(users.id, id)).returning();
-    return rows[0];
   }
 
   /** Deletes a user (tokens and sessions go with it, by cascade); returns whether a row went. */

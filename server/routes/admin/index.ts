@@ -4,12 +4,11 @@
  * schemes its contract declares (token or cookie session), then requires staff; bodies are parsed
  * after that, so an anonymous request learns nothing from validation errors.
  */
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { requireAuth } from '../../auth/authenticate.ts';
 import { ApiError, MESSAGES, validationHook } from '../../errors.ts';
 import type { AppEnv, Services } from '../../services.ts';
-import { drfBody } from '../body.ts';
+import { createRouter, mounted } from '../factory.ts';
 import { adminHandlers } from './admin.handlers.ts';
 import * as routes from './admin.routes.ts';
 import { AdminStore } from './admin.store.ts';
@@ -31,33 +30,16 @@ const adminHook: typeof validationHook = (result, c) => {
 /** Mounts the admin API. */
 export function adminApiRoutes(services: Services) {
   const handlers = adminHandlers(services, new AdminStore(services.db));
-  const guard = (route: { security?: Record<string, unknown>[] }, withBody = false) => [
-    requireAuth(services, route) as MiddlewareHandler,
-    staffOnly,
-    ...(withBody ? drfBody(services.config.MAX_BODY_BYTES) : []),
-  ];
-  return new OpenAPIHono<AppEnv>({ defaultHook: adminHook })
-    .openapi({ ...routes.adminListUsers, middleware: guard(routes.adminListUsers) }, handlers.listUsers)
-    .openapi(
-      { ...routes.adminCreateUser, middleware: guard(routes.adminCreateUser, true) },
-      handlers.createUser,
-    )
-    .openapi({ ...routes.adminGetUser, middleware: guard(routes.adminGetUser) }, handlers.getUser)
-    .openapi(
-      { ...routes.adminUpdateUser, middleware: guard(routes.adminUpdateUser, true) },
-      handlers.updateUser,
-    )
-    .openapi({ ...routes.adminDeleteUser, middleware: guard(routes.adminDeleteUser) }, handlers.deleteUser)
-    .openapi(
-      { ...routes.adminListUserTokens, middleware: guard(routes.adminListUserTokens) },
-      handlers.listUserTokens,
-    )
-    .openapi(
-      { ...routes.adminCreateUserToken, middleware: guard(routes.adminCreateUserToken, true) },
-      handlers.createUserToken,
-    )
-    .openapi(
-      { ...routes.adminRevokeToken, middleware: guard(routes.adminRevokeToken) },
-      handlers.revokeToken,
-    );
+  const staff = <R extends RouteConfig>(route: R) => mounted(services, route, staffOnly);
+  return createRouter(adminHook)
+    .openapi(staff(routes.adminListUsers), handlers.listUsers)
+    .openapi(staff(routes.adminCreateUser), handlers.createUser)
+    .openapi(staff(routes.adminGetUser), handlers.getUser)
+    .openapi(staff(routes.adminUpdateUser), handlers.updateUser)
+    .openapi(staff(routes.adminDeleteUser), handlers.deleteUser)
+    .openapi(staff(routes.adminListUserTokens), handlers.listUserTokens)
+    .openapi(staff(routes.adminCreateUserToken), handlers.createUserToken)
+    .openapi(staff(routes.adminRevokeToken), handlers.revokeToken)
+    .openapi(staff(routes.adminListUserSessions), handlers.listUserSessions)
+    .openapi(staff(routes.adminEndUserSession), handlers.endUserSession);
 }

@@ -3,30 +3,17 @@
  * Login, logout and logout-everywhere. With SESSION_LOGIN on, login also opens a cookie session
  * (`sessionid` + `csrftoken`) and logout/logoutall end it; with it off no operation here sets a cookie.
  */
-import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { csrfFailed, originProblem } from '../../auth/csrf.ts';
 import { clearSessionCookies, csrfPolicy, requestSession, startSession } from '../../auth/session-cookies.ts';
 import { loginIdentity, loginKeys } from '../../auth/throttle.ts';
-import { TokenLimitError } from '../../auth/token-store.ts';
-import type { User } from '../../db/schema.ts';
 import { ApiError, MESSAGES } from '../../errors.ts';
 import type { AppEnv, Services } from '../../services.ts';
-import { validBody } from '../body.ts';
+import { type AppRouteHandler, currentUser, validBody } from '../factory.ts';
+import { publicUser } from '../schemas.ts';
 import type { login, logout, logoutAll } from './auth.routes.ts';
 import { LoginBody } from './auth.routes.ts';
 import { labelFromUserAgent } from './user-agent.ts';
-
-/** The public view of a user. */
-export function publicUser(user: Pick<User, 'id' | 'username' | 'email' | 'firstName' | 'lastName'>) {
-  return {
-    id: user.id,
-    username: user.username,
-    email: user.email,
-    first_name: user.firstName,
-    last_name: user.lastName,
-  };
-}
 
 /** Handlers of the auth area, bound to the app's services. */
 export function authHandlers(services: Services) {
@@ -50,7 +37,7 @@ export function authHandlers(services: Services) {
     return riding !== undefined;
   }
 
-  const loginHandler: RouteHandler<typeof login, AppEnv> = async (c) => {
+  const loginHandler: AppRouteHandler<typeof login> = async (c) => {
     // A login that opens a cookie session must come from a trusted origin, or a cross-site form could
     // log the victim's browser into the attacker's account (login CSRF).
     if (sessionLogin) {
@@ -71,13 +58,7 @@ export function authHandlers(services: Services) {
     await services.throttle.refund(ticket);
     void services.purger.kick();
     const label = body.label?.trim() || labelFromUserAgent(c.req.header('user-agent'));
-    let issued: Awaited<ReturnType<Services['tokens']['issue']>>;
-    try {
-      issued = await services.tokens.issue(user.id, label);
-    } catch (err) {
-      if (err instanceof TokenLimitError) throw ApiError.detail(403, err.message);
-      throw err;
-    }
+    const issued = await services.tokens.issue(user.id, label);
     if (sessionLogin) await startSession(c, services, user.id);
     return c.json(
       {
@@ -89,17 +70,17 @@ export function authHandlers(services: Services) {
     );
   };
 
-  const logoutHandler: RouteHandler<typeof logout, AppEnv> = async (c) => {
+  const logoutHandler: AppRouteHandler<typeof logout> = async (c) => {
     const tokenId = c.get('tokenId');
     if (tokenId) await services.tokens.revoke(tokenId);
-    if (await endRequestSession(c, (c.get('user') as { id: number }).id)) {
+    if (await endRequestSession(c, currentUser(c).id)) {
       clearSessionCookies(c, services.config.TRUST_PROXY);
     }
     return c.json({ detail: MESSAGES.loggedOut }, 200);
   };
 
-  const logoutAllHandler: RouteHandler<typeof logoutAll, AppEnv> = async (c) => {
-    const userId = (c.get('user') as { id: number }).id;
+  const logoutAllHandler: AppRouteHandler<typeof logoutAll> = async (c) => {
+    const userId = currentUser(c).id;
     await services.tokens.revokeAll(userId);
     await services.sessions.endAll(userId);
     if (sessionLogin || c.get('session')) clearSessionCookies(c, services.config.TRUST_PROXY);

@@ -4,7 +4,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { BadRequestSchema, DetailSchema, MESSAGES } from '../../errors.ts';
-import { errorResponses, jsonResponse, UserSchema } from '../schemas.ts';
+import { errorResponses, jsonResponse, requestBody, UserSchema } from '../schemas.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -56,12 +56,6 @@ export const LoginResponse = z
     },
   });
 
-const loginContent = {
-  'application/json': { schema: LoginBody },
-  'application/x-www-form-urlencoded': { schema: LoginBody },
-  'multipart/form-data': { schema: LoginBody },
-};
-
 export const login = createRoute({
   method: 'post',
   path: '/rest-auth/login/',
@@ -71,7 +65,7 @@ export const login = createRoute({
   description:
     'Checks the credentials and issues a new token for this client. JSON, form-encoded and multipart bodies are accepted, as by DRF. Any Authorization header is ignored.',
   security: [],
-  request: { body: { content: loginContent } },
+  request: { body: requestBody(LoginBody) },
   responses: {
     200: jsonResponse(LoginResponse, 'Logged in: the new token (shown once) and the user'),
     400: jsonResponse(BadRequestSchema, 'Bad credentials, inactive user, invalid fields, or malformed JSON', {

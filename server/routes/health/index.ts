@@ -3,10 +3,11 @@
  * Liveness and readiness probes for load balancers: /healthz answers while the process runs, /readyz
  * only while the database answers too.
  */
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import { RETRY_AFTER_SECONDS } from '../../errors.ts';
-import type { AppEnv, Services } from '../../services.ts';
+import type { Services } from '../../services.ts';
+import { createRouter } from '../factory.ts';
 import { errorResponses, errors, jsonResponse } from '../schemas.ts';
 
 const Status = z.object({ status: z.string() }).openapi('HealthStatus');
@@ -42,7 +43,7 @@ const readyz = createRoute({
 
 /** Mounts /healthz and /readyz. */
 export function healthRoutes(services: Services) {
-  return new OpenAPIHono<AppEnv>()
+  return createRouter()
     .openapi(healthz, (c) => c.json({ status: 'ok' }, 200))
     .openapi(readyz, async (c) => {
       try {

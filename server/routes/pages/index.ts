@@ -4,9 +4,9 @@
  * Files come from `services.assets`, which the entries build; an app without it (in-process tests, an
  * edge runtime) answers / with a short page pointing at the contract.
  */
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { MESSAGES } from '../../errors.ts';
-import type { AppEnv, Services } from '../../services.ts';
+import type { Services } from '../../services.ts';
+import { createRouter } from '../factory.ts';
 import { isAssetName } from './assets.ts';
 
 const PLACEHOLDER = `<!doctype html>
@@ -18,7 +18,7 @@ const PLACEHOLDER = `<!doctype html>
 /** Mounts the HTML pages and their files. */
 export function pageRoutes(services: Services) {
   const { assets, log } = services;
-  const router = new OpenAPIHono<AppEnv>();
+  const router = createRouter();
   router.get('/', async (c) => {
     if (!assets) return c.html(PLACEHOLDER);
     return c.html(await assets.indexHtml(), 200, { 'Cache-Control': 'no-cache' });

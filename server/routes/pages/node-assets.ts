@@ -24,7 +24,7 @@ type Source = { file: () => string; type: string; cacheControl: string } | { bun
 
 const SOURCES: Record<AssetName, Source> = {
   'app.js': { bundle: 'client-demo/app.ts' },
-  'admin.js': { bundle: 'client-demo/admin.ts' },
+  'admin.js': { bundle: 'client-demo/admin/main.ts' },
   'app.css': {
     file: () => join(ROOT, 'client-demo/styles.css'),
     type: 'text/css; charset=utf-8',

@@ -2,17 +2,16 @@
  * @module
  * Handlers of the token list: the caller's own tokens only, never the key.
  */
-import type { RouteHandler } from '@hono/zod-openapi';
 import { ApiError, MESSAGES } from '../../errors.ts';
-import type { AppEnv, Services } from '../../services.ts';
+import type { Services } from '../../services.ts';
+import { type AppRouteHandler, currentUser } from '../factory.ts';
 import type { listTokens, revokeToken } from './tokens.routes.ts';
 
 /** Handlers of the tokens area, bound to the app's services. */
 export function tokenHandlers(services: Services) {
-  const list: RouteHandler<typeof listTokens, AppEnv> = async (c) => {
-    const user = c.get('user');
+  const list: AppRouteHandler<typeof listTokens> = async (c) => {
+    const user = currentUser(c);
     const current = c.get('tokenId');
-    if (!user) throw ApiError.unauthorized(MESSAGES.notAuthenticated);
     const now = new Date();
     const rows = await services.tokens.list(user.id);
     return c.json(
@@ -31,9 +30,8 @@ export function tokenHandlers(services: Services) {
     );
   };
 
-  const revoke: RouteHandler<typeof revokeToken, AppEnv> = async (c) => {
-    const user = c.get('user');
-    if (!user) throw ApiError.unauthorized(MESSAGES.notAuthenticated);
+  const revoke: AppRouteHandler<typeof revokeToken> = async (c) => {
+    const user = currentUser(c);
     // One statement scoped to the owner: someone else's id is indistinguishable from a missing one.
     if (!(await services.tokens.revoke(c.req.valid('param').id, user.id))) {
       throw ApiError.detail(404, MESSAGES.notFound);

@@ -6,7 +6,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { MAX_PASSWORD_LENGTH } from '../../auth/password-policy.ts';
 import { BadRequestSchema, DetailSchema, MESSAGES } from '../../errors.ts';
-import { errorResponses, jsonResponse, UserSchema } from '../schemas.ts';
+import { errorResponses, jsonResponse, requestBody, UserSchema } from '../schemas.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const USERNAME = /^[\p{L}\p{N}_.@+-]+$/u;
@@ -66,14 +66,6 @@ export const PasswordChangeBody = z
 /** DRF/dj-rest-auth's success message. */
 export const PASSWORD_SAVED = 'New password has been saved.';
 
-const bodyOf = <T extends z.ZodType>(schema: T) => ({
-  content: {
-    'application/json': { schema },
-    'application/x-www-form-urlencoded': { schema },
-    'multipart/form-data': { schema },
-  },
-});
-
 const userExample = {
   id: 1,
   username: 'ada',
@@ -103,7 +95,7 @@ export const updateUser = createRoute({
   summary: "Update the caller's username, e-mail or names",
   description: 'Only the fields sent change. JSON, form-encoded and multipart bodies are accepted.',
   security: [{ Token: [] }],
-  request: { body: bodyOf(UserUpdateBody) },
+  request: { body: requestBody(UserUpdateBody) },
   responses: {
     200: jsonResponse(UserSchema, 'Updated: the details as now stored', userExample),
     400: jsonResponse(BadRequestSchema, 'Invalid fields, or malformed JSON', {
@@ -122,7 +114,7 @@ export const changePassword = createRoute({
   description:
     'Needs the current password. The new one must pass the password policy (see README). On success the token used for this request keeps working and every other credential of the user is revoked. Wrong current passwords are throttled like failed logins.',
   security: [{ Token: [] }],
-  request: { body: bodyOf(PasswordChangeBody) },
+  request: { body: requestBody(PasswordChangeBody) },
   responses: {
     200: jsonResponse(DetailSchema, 'Changed', { detail: PASSWORD_SAVED }),
     400: jsonResponse(
