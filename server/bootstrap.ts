@@ -72,7 +72,10 @@ export function startupFailure(err: unknown): string {
 
 /** What an entry gives {@link shutdownHandler}: its runtime's way to stop serving and to exit. */
 export interface Lifecycle {
-  /** Stops accepting connections and resolves when in-flight requests are done. */
+  /**
+   * Stops accepting connections and resolves when in-flight requests are done (a login in the middle
+   * of its password hash included). Called once; may wait for start-up to finish first.
+   */
   stop(): Promise<void>;
   /** Closes the database (and releases the data-directory lock). */
   close(): Promise<void>;
@@ -80,16 +83,20 @@ export interface Lifecycle {
 }
 
 /**
- * The graceful shutdown both entries install on SIGTERM/SIGINT: stop serving, let requests finish, close
- * the database, exit 0. A second signal is ignored; a shutdown stuck past `graceMs` exits 1 rather than
- * hang a deploy.
+ * The graceful shutdown both entries install on SIGTERM/SIGINT, before start-up even begins: stop
+ * accepting, let in-flight requests finish, close the database, exit 0. A second signal, or a shutdown
+ * still running after `graceMs` (SHUTDOWN_TIMEOUT), exits 1 at once rather than hang a deploy.
  */
 export function shutdownHandler(life: Lifecycle, graceMs = 10_000): (signal: string) => void {
   let closing = false;
   return (signal) => {
-    if (closing) return;
+    if (closing) {
+      console.error(`latchkey: ${signal} received again, exiting now`);
+      life.exit(1);
+      return;
+    }
     closing = true;
-    console.log(`latchkey: ${signal} received, shutting down`);
+    console.log(`latchkey: ${signal} received, shutting down (finishing requests in flight)`);
     const force = setTimeout(() => {
       console.error(`latchkey: shutdown did not finish within ${graceMs / 1000} s, exiting`);
       life.exit(1);
@@ -100,9 +107,11 @@ export function shutdownHandler(life: Lifecycle, graceMs = 10_000): (signal: str
       .then(
         () => {
           clearTimeout(force);
+          console.log('latchkey: stopped; database closed');
           life.exit(0);
         },
         (err) => {
+          clearTimeout(force);
           console.error('latchkey: error while shutting down:', err);
           life.exit(1);
         },
