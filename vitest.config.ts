@@ -25,7 +25,14 @@ const resolve = {
 const apiSuite = ['test/api/**/*.test.ts', 'test/contract/**/*.test.ts'];
 // Inline projects do not inherit the root's timeouts: give them their own.
 const timeouts = { testTimeout: 20_000, hookTimeout: 60_000 } as const;
-const sharedDb = { isolate: false, fileParallelism: false, maxWorkers: 1, ...timeouts } as const;
+const sharedDb = {
+  isolate: false,
+  fileParallelism: false,
+  maxWorkers: 1,
+  // Every response the suite's test apps answer is checked against openapi.yaml after each test.
+  setupFiles: ['test/support/contract-setup.ts'] as string[],
+  ...timeouts,
+} as const;
 
 const projects = [
   { resolve, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], ...timeouts } },

@@ -15,6 +15,7 @@ export function appForDocs() {
     db: inert,
     users: inert,
     tokens: inert,
+    verifyCache: inert,
     sessions: inert,
     throttle: inert,
     purger: inert,

@@ -31,7 +31,11 @@ export async function bootstrap(config: Config, holder: string, log: Logger = js
       statement: config.DATABASE_STATEMENT_TIMEOUT,
     },
   });
-  const services: Services = { ...createServices(config, database.db, log), assets: nodeAssets() };
+  const changes = await database.changes();
+  const services: Services = {
+    ...createServices(config, database.db, log, changes),
+    assets: nodeAssets(),
+  };
   let demo: { username: string; password: string } | undefined;
   if (database.driver === 'pglite' && config.DEMO_USER) {
     const [row] = await database.db.select({ n: count() }).from(users);

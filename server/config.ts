@@ -187,6 +187,14 @@ export const OPTIONS = {
       .min(256)
       .default(64 * 1024),
   ),
+  VERIFY_CACHE_SIZE: option(
+    'verified tokens kept in memory per instance, so a busy key needs no database read; invalidated on every instance through PostgreSQL LISTEN/NOTIFY (PGlite: in-process) and not trusted while the listener is down; `0` turns it off',
+    z.coerce.number().int().min(0).default(10_000),
+  ),
+  VERIFY_CACHE_MAX_AGE: option(
+    'seconds a cached token may be served at most (a backstop: revocation never waits for it)',
+    seconds.refine((v) => v > 0, 'must be > 0 (VERIFY_CACHE_SIZE=0 turns the cache off)').default(300),
+  ),
   LOG_REQUESTS: option(
     'one JSON line per request (method, path, status, time, user id; never secrets)',
     bool.default(true),

@@ -15,7 +15,8 @@ const INFO: Parameters<OpenAPIHono['getOpenAPI31Document']>[0] = {
     title: 'Latchkey',
     version: '0.1.0',
     description:
-      'Token authentication compatible with Django REST Framework and dj-rest-auth clients. Send `Authorization: Token <key>` (or `Bearer <key>`) with the key returned by login. A query parameter sent more than once counts with its last value, as in Django.',
+      'Token authentication compatible with Django REST Framework and dj-rest-auth clients. Send `Authorization: Token <key>` (or `Bearer <key>`) with the key returned by login. A query parameter sent more than once counts with its last value, as in Django.\n\n' +
+      "Every path also answers the two methods HTTP defines for all resources (RFC 9110), not listed per operation: `OPTIONS` answers 204 with `Allow` naming the path's methods (or, from an allowed origin, the CORS preflight), and `HEAD` answers like the path's `GET` (same status and headers) without a body, or 405 where the path has no `GET`.",
     license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
   },
   servers: [{ url: 'http://127.0.0.1:8000', description: 'Local development server' }],

@@ -11,7 +11,9 @@ import { SessionStore } from './auth/sessions.ts';
 import { Throttle } from './auth/throttle.ts';
 import { TokenStore } from './auth/token-store.ts';
 import { UserStore } from './auth/user-store.ts';
+import { parseChange, VerifyCache } from './auth/verify-cache.ts';
 import type { Config } from './config.ts';
+import type { ChangeFeed } from './db/change-feed.ts';
 import type { Database } from './db/open.ts';
 import type { Assets } from './routes/pages/assets.ts';
 
@@ -24,6 +26,11 @@ export interface Services {
   db: Database;
   users: UserStore;
   tokens: TokenStore;
+  /**
+   * Recently verified tokens; trusted only while subscribed to the database's change feed. Code that
+   * changes a user outside the stores must call `forgetUser` (the feed tells the other instances).
+   */
+  verifyCache: VerifyCache;
   /** Cookie sessions (session login, the admin page), server-side rows. */
   sessions: SessionStore;
   /** Attempt counters (login throttling), shared by every instance through the database. */
@@ -40,18 +47,35 @@ export interface Services {
 /** The Hono environment of every route: authenticated requests carry the user and token id. */
 export type AppEnv = { Variables: Partial<AuthVariables> & { requestId?: string } };
 
-/** Binds the stores to a database. */
-export function createServices(config: Config, db: Database, log: Logger): Services {
+/**
+ * Binds the stores to a database. With a change feed, the verify cache subscribes to it and is
+ * trusted while the feed is up; without one, every token check reads the database.
+ */
+export function createServices(config: Config, db: Database, log: Logger, changes?: ChangeFeed): Services {
   passwordHashing.configure(config.PASSWORD_HASH_CONCURRENCY, config.PASSWORD_HASH_QUEUE);
-  const tokens = new TokenStore(db, config);
+  const verifyCache = new VerifyCache({
+    maxEntries: config.VERIFY_CACHE_SIZE,
+    maxAgeSeconds: config.VERIFY_CACHE_MAX_AGE,
+  });
+  changes?.subscribe({
+    onState: (subscribed) => verifyCache.setTrusted(subscribed),
+    onChange: (payload) => {
+      const change = parseChange(payload);
+      // Something this version cannot read: forget everything rather than guess.
+      if (change) verifyCache.apply(change);
+      else verifyCache.setTrusted(verifyCache.trusted);
+    },
+  });
+  const tokens = new TokenStore(db, config, verifyCache);
   const throttle = new Throttle(db, config.LOGIN_THROTTLE_WINDOW);
   const sessions = new SessionStore(db, config);
   return {
     config,
     db,
     log,
-    users: new UserStore(db),
+    users: new UserStore(db, verifyCache),
     tokens,
+    verifyCache,
     sessions,
     throttle,
     purger: new Purger(db, { tokens, throttle, sessions }, config, log),

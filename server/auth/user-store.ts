@@ -7,6 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/open.ts';
 import { type User, users } from '../db/schema.ts';
 import { burnVerification, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
+import type { VerifyCache } from './verify-cache.ts';
 
 /** Fields accepted when creating a user. */
 export interface NewUser {
@@ -42,9 +43,12 @@ function isUniqueViolation(err: unknown): boolean {
 /** User data access bound to one database. */
 export class UserStore {
   readonly #db: Database;
+  readonly #cache: Pick<VerifyCache, 'forgetUser'> | undefined;
 
-  constructor(db: Database) {
+  /** `cache`: the verify cache to forget a user in when this store changes them. */
+  constructor(db: Database, cache?: Pick<VerifyCache, 'forgetUser'>) {
     this.#db = db;
+    this.#cache = cache;
   }
 
   /** The user with this username, compared case-insensitively. */
@@ -111,6 +115,7 @@ export class UserStore {
     }
     try {
       const rows = await this.#db.update(users).set(changes).where(eq(users.id, id)).returning();
+      this.#cache?.forgetUser(id);
       return rows[0];
     } catch (err) {
       if (isUniqueViolation(err)) throw new DuplicateUserError();
@@ -124,6 +129,7 @@ export class UserStore {
       .update(users)
       .set({ password: await hashPassword(password) })
       .where(eq(users.id, id));
+    this.#cache?.forgetUser(id);
   }
 
   /**

@@ -1,5 +1,5 @@
 /**
- * CSRF (issue 5, point 2): a cookie-authenticated unsafe request needs X-CSRFToken equal to the
+ * CSRF, since a browser sends cookies with any site's requests: a cookie-authenticated unsafe request needs X-CSRFToken equal to the
  * csrftoken cookie (and to its session's secret) and a trusted Origin/Referer, else 403
  * `CSRF Failed: <reason>` with Django's reasons; a token-authenticated request never needs it. The
  * admin login form is protected the same way, including the login itself.

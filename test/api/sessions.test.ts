@@ -1,5 +1,5 @@
 /**
- * Session login (issue 5, point 1): SESSION_LOGIN off never sets a cookie; on, login opens a
+ * Session login, the tutorial's cookie flow done safely: SESSION_LOGIN off never sets a cookie; on, login opens a
  * server-side session with an HttpOnly `sessionid` and a script-readable `csrftoken`, Secure with the
  * `__Host-` prefix over HTTPS; logout, logoutall, deactivation, password changes and expiry end it,
  * on every instance at once (the state is only in the database).

@@ -1,6 +1,6 @@
 /**
- * Migration from DRF (issue 3, point 9) against a database that real Django created: the peer in
- * ../shared/bench/peer-django runs Django + DRF on its own PostgreSQL database; we log in there to get
+ * Migration from DRF against a database that real Django created (a hand-made one would only test our
+ * assumptions): the Django app in ../shared/bench/peer-django (outside this repository) runs Django + DRF on its own PostgreSQL database; we log in there to get
  * a genuine 40-hex key, stop it, run `manage import-django` as a real process into PGlite and into
  * PostgreSQL, and then use the same key and password against Latchkey (in-process, on the imported
  * database): the key authenticates, the pbkdf2 hash verifies and is upgraded to argon2id, ids and

@@ -1,5 +1,5 @@
 /**
- * Passwords (design §3): argon2id with OWASP's parameters in PHC format, Django pbkdf2_sha256 hashes
+ * Passwords, stored so a stolen database does not give them away: argon2id with OWASP's parameters in PHC format, Django pbkdf2_sha256 hashes
  * verified and flagged for upgrade, corrupt hashes never matching, unknown users costing the same time
  * as known ones, and hashing kept off the event loop. Timings are real measurements.
  */
