@@ -8,7 +8,7 @@ import { createApp } from './app.ts';
 import { randomBase62 } from './auth/tokens.ts';
 import { type Config, ConfigError } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
-import { openDatabase } from './db/open.ts';
+import { DataDirError, openDatabase } from './db/open.ts';
 import { users } from './db/schema.ts';
 import { nodeAssets } from './routes/pages/node-assets.ts';
 import { createServices, type Logger, type Services } from './services.ts';
@@ -70,7 +70,9 @@ export function banner(config: Config, port: number, demo?: { username: string; 
 
 /** One line for a start-up failure: configuration and lock errors are the operator's to fix, so no stack. */
 export function startupFailure(err: unknown): string {
-  if (err instanceof ConfigError || err instanceof DataDirLockedError) return `latchkey: ${err.message}`;
+  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof DataDirError) {
+    return `latchkey: ${err.message}`;
+  }
   return `latchkey: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
 }
 

@@ -7,7 +7,7 @@
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { type ChangeFeed, pgliteChangeFeed, postgresChangeFeed } from './change-feed.ts';
 import { reconnectBackoff, withPoolTimeout } from './failures.ts';
-import { lockDataDir } from './lock.ts';
+import { DataDirLockedError, lockDataDir } from './lock.ts';
 import * as schema from './schema.ts';
 
 /** The Drizzle database both drivers provide. */
@@ -124,13 +124,21 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
 
   const dataDir = options.dataDir ?? './data';
   // An in-memory database belongs to this process alone: there is no directory to lock.
-  const release = dataDir.startsWith('memory://')
-    ? () => {}
-    : lockDataDir(dataDir, options.holder ?? 'latchkey');
+  let release: () => void;
+  try {
+    release = dataDir.startsWith('memory://') ? () => {} : lockDataDir(dataDir, options.holder ?? 'latchkey');
+  } catch (err) {
+    if (err instanceof DataDirLockedError) throw err;
+    throw new DataDirError(dataDir, err);
+  }
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');
-    const client = await PGlite.create(dataDir.startsWith('memory://') ? dataDir : `${dataDir}/pgdata`);
+    const client = await PGlite.create(dataDir.startsWith('memory://') ? dataDir : `${dataDir}/pgdata`).catch(
+      (err: unknown) => {
+        throw new DataDirError(dataDir, err);
+      },
+    );
     const db = drizzle(client, { schema }) as unknown as Database;
     const feed = feedOnce(() => pgliteChangeFeed(client));
     const opened: OpenDatabase = {
@@ -155,12 +163,48 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
         await opened.migrate();
       } catch (err) {
         await client.close().catch(() => {});
-        throw err;
+        throw new DataDirError(dataDir, err);
       }
     }
     return opened;
   } catch (err) {
     release();
     throw err;
+  }
+}
+
+/** Emscripten's errno numbers PGlite reports for its file system (ErrnoError), by name. */
+const ERRNO: Record<number, string> = {
+  2: 'permission denied',
+  31: 'a directory where a file belongs',
+  44: 'a file is missing',
+  51: 'no space left on the device',
+  54: 'a file where a directory belongs',
+  63: 'the file system is read-only',
+  69: 'the file system is read-only',
+};
+
+/** What an error from PGlite or the file system says, in words (PGlite sometimes throws plain objects). */
+function describeFailure(err: unknown): string {
+  const errno = (err as { errno?: unknown })?.errno;
+  if (typeof errno === 'number') return ERRNO[errno] ?? `file system error ${errno}`;
+  // A WebAssembly abort is how PGlite reacts to files it cannot make sense of.
+  if (err instanceof Error && err.message.startsWith('Aborted(')) return 'its files could not be read';
+  if (err instanceof Error) return err.message.split('\n')[0] ?? err.name;
+  return String(err);
+}
+
+/**
+ * The PGlite data directory cannot be used: damaged, not a database, read-only, on a full disk. Start-up
+ * stops with this one line, before serving anything, so no request ever meets a half-working database
+ * and nothing is written over what is there.
+ */
+export class DataDirError extends Error {
+  override name = 'DataDirError';
+  constructor(dir: string, cause: unknown) {
+    super(
+      `the data directory ${dir} cannot be used as a database (${describeFailure(cause)}): it may be damaged, not a Latchkey data directory, read-only or on a full disk. Nothing was changed; restore it from a backup, free space, or set LATCHKEY_DATA_DIR to another directory`,
+      { cause },
+    );
   }
 }
