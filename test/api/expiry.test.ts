@@ -1,8 +1,9 @@
 /**
- * Token expiry, so a leaked key stops working on its own: the sliding idle timeout (TOKEN_TTL) renewed at most once per
- * TOKEN_REFRESH_INTERVAL, the absolute lifetime (TOKEN_MAX_TTL) no renewal passes, 0 disabling either,
- * "Invalid token." for expired keys, and purging: on demand, and automatically under a lease that
- * lets one instance at a time do it. The clock is faked (Date only; timers stay real for the drivers).
+ * Token expiry, so a leaked key stops working on its own: the sliding idle timeout (TOKEN_TTL) renewed at
+ * most once per TOKEN_REFRESH_INTERVAL, the absolute lifetime (TOKEN_MAX_TTL) no renewal passes, 0
+ * disabling either, "Invalid token." for expired keys, and purging: on demand, and automatically under a
+ * lease that lets one instance at a time do it. The clock is faked (Date only; timers stay real for the
+ * drivers).
  */
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

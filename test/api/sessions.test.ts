@@ -1,8 +1,8 @@
 /**
- * Session login, the tutorial's cookie flow done safely: SESSION_LOGIN off never sets a cookie; on, login opens a
- * server-side session with an HttpOnly `sessionid` and a script-readable `csrftoken`, Secure with the
- * `__Host-` prefix over HTTPS; logout, logoutall, deactivation, password changes and expiry end it,
- * on every instance at once (the state is only in the database).
+ * Session login, the tutorial's cookie flow done safely: SESSION_LOGIN off never sets a cookie; on, login
+ * opens a server-side session with an HttpOnly `sessionid` and a script-readable `csrftoken`, Secure with
+ * the `__Host-` prefix over HTTPS; logout, logoutall, deactivation, password changes and expiry end it, on
+ * every instance at once (the state is only in the database).
  */
 import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';

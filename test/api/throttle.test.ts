@@ -1,6 +1,6 @@
 /**
- * Login throttling in the database, so limits hold across instances: failed logins per username and per client
- * address, 429 with DRF's message and Retry-After, fixed windows, success refunded, the address from
+ * Login throttling in the database, so limits hold across instances: failed logins per username and per
+ * client address, 429 with DRF's message and Retry-After, fixed windows, success refunded, the address from
  * the socket (X-Forwarded-For only with TRUST_PROXY), and exact limits under concurrent attempts from
  * several app instances.
  */

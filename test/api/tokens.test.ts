@@ -1,7 +1,8 @@
 /**
- * Many tokens per user, one per device, so each can be revoked alone: the caller's own list with `current`, never a key;
- * revoking one token; another user's id answering exactly like a missing one; the per-user limit with
- * both policies; logout everywhere; a deactivated or deleted user failing on the very next request.
+ * Many tokens per user, one per device, so each can be revoked alone: the caller's own list with `current`,
+ * never a key; revoking one token; another user's id answering exactly like a missing one; the per-user
+ * limit with both policies; logout everywhere; a deactivated or deleted user failing on the very next
+ * request.
  */
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';

@@ -1,6 +1,7 @@
 /**
- * Configuration, so an operator never runs with a silently ignored setting: every option has a default, booleans accept true/false/1/0, durations are
- * whole seconds, and a bad value is a ConfigError naming the variable (one line, as start-up prints it).
+ * Configuration, so an operator never runs with a silently ignored setting: every option has a default,
+ * booleans accept true/false/1/0, durations are whole seconds, and a bad value is a ConfigError naming the
+ * variable (one line, as start-up prints it).
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.ts';

@@ -1,7 +1,8 @@
 /**
- * Passwords, stored so a stolen database does not give them away: argon2id with OWASP's parameters in PHC format, Django pbkdf2_sha256 hashes
- * verified and flagged for upgrade, corrupt hashes never matching, unknown users costing the same time
- * as known ones, and hashing kept off the event loop. Timings are real measurements.
+ * Passwords, stored so a stolen database does not give them away: argon2id with OWASP's parameters in PHC
+ * format, Django pbkdf2_sha256 hashes verified and flagged for upgrade, corrupt hashes never matching,
+ * unknown users costing the same time as known ones, and hashing kept off the event loop. Timings are real
+ * measurements.
  */
 import { pbkdf2Sync } from 'node:crypto';
 import { hash as argon2Hash, hashSync as argon2HashSync } from '@node-rs/argon2';
