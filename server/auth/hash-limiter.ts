@@ -21,6 +21,7 @@ export class HashQueueFullError extends Error {
 /** A first-in first-out limiter of concurrent async jobs with a bounded waiting line. */
 export class HashLimiter {
   #running = 0;
+  #admitted = 0;
   readonly #waiting: (() => void)[] = [];
   #concurrency: number;
   #queue: number;
@@ -40,6 +41,21 @@ export class HashLimiter {
   /** Jobs running and waiting now (for tests and metrics). */
   get load(): { running: number; waiting: number } {
     return { running: this.#running, waiting: this.#waiting.length };
+  }
+
+  /**
+   * Runs a whole request that will hash (a login) if fewer than `concurrency + queue` are in progress;
+   * otherwise throws {@link HashQueueFullError} at once, before the request has done any other work
+   * (its database queries included), so a storm of logins cannot queue up anywhere else either.
+   */
+  async admit<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#admitted >= this.#concurrency + this.#queue) throw new HashQueueFullError();
+    this.#admitted++;
+    try {
+      return await work();
+    } finally {
+      this.#admitted--;
+    }
   }
 
   /**

@@ -82,6 +82,9 @@ export function reconnectBackoff(retries: number): number {
   return Math.min(0.05 * 2 ** retries, 0.5);
 }
 
+/** How late a timer may fire before the event loop counts as too busy to judge a pool wait. */
+const LOOP_LAG_MS = 50;
+
 /** A postgres.js query as far as {@link withPoolTimeout} needs it. */
 interface PendingQuery {
   active?: boolean;
@@ -101,18 +104,31 @@ export function withPoolTimeout<T extends object>(client: T, timeoutMs: number):
   const unsafe = (client as { unsafe: (...args: unknown[]) => PendingQuery }).unsafe;
   const bounded = (...args: unknown[]) => {
     const query = unsafe.apply(client, args);
-    const timer = setTimeout(() => {
-      if (!query.active) query.cancel();
-    }, timeoutMs);
-    (timer as { unref?: () => void }).unref?.();
+    let settled = false;
+    let timer: ReturnType<typeof setTimeout>;
+    // A timer that fires late means the event loop was busy (a burst of requests): the queries may be
+    // waiting on this process, not on the database, with their connections' answers unread. Then look
+    // again shortly, after the loop has read its sockets, rather than cancel a query that is being served.
+    const arm = (ms: number) => {
+      const due = performance.now() + ms;
+      timer = setTimeout(() => {
+        if (settled || query.active) return;
+        if (performance.now() - due > LOOP_LAG_MS) arm(LOOP_LAG_MS);
+        else query.cancel();
+      }, ms);
+      (timer as { unref?: () => void }).unref?.();
+    };
+    arm(timeoutMs);
     // postgres.js settles a query through these two; hooking them stops the timer without calling
     // then(), which would start the query before the caller has chosen its result format.
     const { resolve, reject } = query;
     query.resolve = (value) => {
+      settled = true;
       clearTimeout(timer);
       resolve(value);
     };
     query.reject = (error) => {
+      settled = true;
       clearTimeout(timer);
       reject(error);
     };

@@ -9,7 +9,7 @@
 import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/scratch-postgres.ts';
-import { childEnv, kill, type Running, root, start, tempDir } from './support/processes.ts';
+import { childEnv, kill, type Running, start, tempDir } from './support/processes.ts';
 
 const SLOW = 240_000;
 const BANNER = /Latchkey listening on .*\n(?:.*\n){3}/;
@@ -159,21 +159,8 @@ describe('SIGTERM to the Deno entry with logins in flight', () => {
     async () => {
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
-      server = start(
-        `${root}node_modules/.bin/deno`,
-        [
-          'run',
-          '--allow-net',
-          '--allow-env',
-          '--allow-read',
-          '--allow-write',
-          '--allow-ffi',
-          '--allow-run',
-          '--allow-sys',
-          'server/deno.ts',
-        ],
-        env(data.path, port),
-      );
+      // As people run it: npm execs Deno with the script's permissions; the signal goes to npm.
+      server = start(npm, ['run', 'start:deno'], env(data.path, port));
       await server.waitFor(BANNER, SLOW);
       const running = server;
       const { answers } = await signalDuringLogins(base, running, () => running.child.kill('SIGTERM'));

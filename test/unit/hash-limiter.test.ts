@@ -67,4 +67,22 @@ describe('HashLimiter', () => {
     await expect(limiter.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await limiter.run(async () => 'next')).toBe('next');
   });
+
+  it('admits at most concurrency + queue whole requests, refusing the next before it runs', async () => {
+    const limiter = new HashLimiter(1, 1);
+    const log: string[] = [];
+    const gates = ['a', 'b'].map((n) => gate(log, n));
+    const admitted = gates.map((g) => limiter.admit(g.job));
+    let ran = false;
+    const refused = await limiter
+      .admit(async () => {
+        ran = true;
+      })
+      .catch((err: unknown) => err);
+    expect(ran).toBe(false);
+    expect(refused).toBeInstanceOf(HashQueueFullError);
+    for (const g of gates) g.release();
+    expect(await Promise.all(admitted)).toEqual(['a', 'b']);
+    expect(await limiter.admit(async () => 'again')).toBe('again');
+  });
 });

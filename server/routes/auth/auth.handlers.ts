@@ -3,8 +3,10 @@
  * Login, logout and logout-everywhere. With SESSION_LOGIN on, login also opens a cookie session
  * (`sessionid` + `csrftoken`) and logout/logoutall end it; with it off no operation here sets a cookie.
  */
+
 import type { Context } from 'hono';
 import { csrfFailed, originProblem } from '../../auth/csrf.ts';
+import { passwordHashing } from '../../auth/passwords.ts';
 import { clearSessionCookies, csrfPolicy, requestSession, startSession } from '../../auth/session-cookies.ts';
 import { loginIdentity, loginKeys } from '../../auth/throttle.ts';
 import { ApiError, MESSAGES } from '../../errors.ts';
@@ -45,29 +47,34 @@ export function authHandlers(services: Services) {
       if (problem) throw csrfFailed(problem);
     }
     const body = validBody(c, LoginBody);
-    // Counted before the password is checked (429 when over a limit), refunded on success.
-    const identity = await loginIdentity(services.users, body);
-    const ticket = await services.throttle.attempt(
-      loginKeys(services.config, identity, services.clientIp(c)),
-    );
-    const user = await services.users.authenticate(
-      { username: body.username, email: body.username ? undefined : body.email },
-      body.password,
-    );
-    if (!user) throw ApiError.validation({ non_field_errors: [MESSAGES.badCredentials] });
-    await services.throttle.refund(ticket);
-    void services.purger.kick();
-    const label = body.label?.trim() || labelFromUserAgent(c.req.header('user-agent'));
-    const issued = await services.tokens.issue(user.id, label);
-    if (sessionLogin) await startSession(c, services, user.id);
-    return c.json(
-      {
-        key: issued.key,
-        expiry: issued.token.expiresAt?.toISOString() ?? null,
-        user: publicUser(user),
-      },
-      200,
-    );
+    // Admitted only while the hasher can take it (PASSWORD_HASH_CONCURRENCY + PASSWORD_HASH_QUEUE
+    // logins at once): past that a login is answered 503 before it touches the database, so a storm
+    // cannot hold the connection pool that token checks need.
+    return passwordHashing.admit(async () => {
+      // Counted before the password is checked (429 when over a limit), refunded on success.
+      const identity = await loginIdentity(services.users, body);
+      const ticket = await services.throttle.attempt(
+        loginKeys(services.config, identity, services.clientIp(c)),
+      );
+      const user = await services.users.authenticate(
+        { username: body.username, email: body.username ? undefined : body.email },
+        body.password,
+      );
+      if (!user) throw ApiError.validation({ non_field_errors: [MESSAGES.badCredentials] });
+      await services.throttle.refund(ticket);
+      void services.purger.kick();
+      const label = body.label?.trim() || labelFromUserAgent(c.req.header('user-agent'));
+      const issued = await services.tokens.issue(user.id, label);
+      if (sessionLogin) await startSession(c, services, user.id);
+      return c.json(
+        {
+          key: issued.key,
+          expiry: issued.token.expiresAt?.toISOString() ?? null,
+          user: publicUser(user),
+        },
+        200,
+      );
+    });
   };
 
   const logoutHandler: AppRouteHandler<typeof logout> = async (c) => {
