@@ -18,6 +18,7 @@ export function appForDocs() {
     verifyCache: inert,
     sessions: inert,
     throttle: inert,
+    events: inert,
     purger: inert,
     clientIp: () => '',
     log: () => {},

@@ -16,6 +16,7 @@ import { HashQueueFullError } from './auth/hash-limiter.ts';
 import { ThrottledError } from './auth/throttle.ts';
 import { TokenLimitError } from './auth/token-store.ts';
 import { DuplicateUserError } from './auth/user-store.ts';
+import { errorSummary } from './db/errors.ts';
 import { databaseErrorCode, isDatabaseUnavailable } from './db/failures.ts';
 
 /** DRF's exact messages, shared by middleware, handlers and tests. */
@@ -50,7 +51,11 @@ export class ApiError extends Error {
     readonly body: Body,
     readonly headers: Record<string, string> = {},
   ) {
+    // An ApiError is an answer, not a bug: no stack trace to capture (it was the main cost of a 401).
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(typeof body.detail === 'string' ? body.detail : `HTTP ${status}`);
+    Error.stackTraceLimit = stackTraceLimit;
   }
 
   /** A `{"detail": message}` error. */
@@ -153,7 +158,8 @@ export function onError(log: (line: Record<string, unknown>) => void): ErrorHand
       }
       return c.json({ detail: err.message || 'Bad request.' }, status);
     }
-    log({ level: 'error', msg: 'unhandled error', path: c.req.path, error: String(err) });
+    // Class and SQLSTATE only: a query error's message holds its parameters (hashes, typed passwords).
+    log({ level: 'error', msg: 'unhandled error', path: c.req.path, ...errorSummary(err) });
     return c.json({ detail: 'A server error occurred.' }, 500);
   };
 }

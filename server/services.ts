@@ -5,6 +5,7 @@
  */
 import type { AuthVariables } from './auth/authenticate.ts';
 import { type ClientIpResolver, clientIpResolver } from './auth/client-ip.ts';
+import { EventStore } from './auth/events.ts';
 import { passwordHashing } from './auth/passwords.ts';
 import { Purger } from './auth/purge.ts';
 import { SessionStore } from './auth/sessions.ts';
@@ -35,6 +36,8 @@ export interface Services {
   sessions: SessionStore;
   /** Attempt counters (login throttling), shared by every instance through the database. */
   throttle: Throttle;
+  /** The audit trail: security events, stored and logged (see server/auth/events.ts). */
+  events: EventStore;
   /** Deletes expired tokens and throttle windows now and then (see server/auth/purge.ts). */
   purger: Purger;
   /** The client address of a request (socket, or X-Forwarded-For when TRUST_PROXY). */
@@ -69,6 +72,7 @@ export function createServices(config: Config, db: Database, log: Logger, change
   const tokens = new TokenStore(db, config, verifyCache);
   const throttle = new Throttle(db, config.LOGIN_THROTTLE_WINDOW);
   const sessions = new SessionStore(db, config);
+  const events = new EventStore(db, log, config.AUDIT_RETENTION);
   return {
     config,
     db,
@@ -78,7 +82,8 @@ export function createServices(config: Config, db: Database, log: Logger, change
     verifyCache,
     sessions,
     throttle,
-    purger: new Purger(db, { tokens, throttle, sessions }, config, log),
+    events,
+    purger: new Purger(db, { tokens, throttle, sessions, events }, config, log),
     clientIp: clientIpResolver(config.TRUST_PROXY),
   };
 }

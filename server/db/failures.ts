@@ -66,11 +66,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
-/** The code (or message) of the innermost error, for a log line that never carries query parameters. */
+/** The code (else the class name) of the innermost error: a log line never carries a query's text. */
 export function databaseErrorCode(err: unknown): string {
-  let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+  let e = err as { code?: unknown; name?: unknown; cause?: unknown } | undefined;
   for (let depth = 0; e?.cause && depth < 5; depth++) e = e.cause as typeof e;
-  return typeof e?.code === 'string' ? e.code : String(e?.message ?? e);
+  return typeof e?.code === 'string' ? e.code : String(e?.name ?? typeof e);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { type ChangeFeed, pgliteChangeFeed, postgresChangeFeed } from './change-feed.ts';
 import { reconnectBackoff, withPoolTimeout } from './failures.ts';
 import { DataDirLockedError, lockDataDir } from './lock.ts';
+import { createPglite } from './pglite.ts';
 import * as schema from './schema.ts';
 
 /** The Drizzle database both drivers provide. */
@@ -132,9 +133,8 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
     throw new DataDirError(dataDir, err);
   }
   try {
-    const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');
-    const client = await PGlite.create(dataDir.startsWith('memory://') ? dataDir : `${dataDir}/pgdata`).catch(
+    const client = await createPglite(dataDir.startsWith('memory://') ? dataDir : `${dataDir}/pgdata`).catch(
       (err: unknown) => {
         throw new DataDirError(dataDir, err);
       },

@@ -44,11 +44,11 @@ const getOpenApiYaml = createRoute({
  */
 export function mountDocs(app: OpenAPIHono<AppEnv>): void {
   app.get('/docs/', (c) => c.html(DOCS_HTML, 200, { 'Cache-Control': 'no-cache' }));
-  app.get('/docs/console.css', (c) =>
-    c.body(DOCS_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' }),
-  );
   app.get('/docs/console.js', (c) =>
     c.body(DOCS_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' }),
+  );
+  app.get('/docs/console.css', (c) =>
+    c.body(DOCS_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' }),
   );
   let json: string | undefined;
   let yaml: string | undefined;
