@@ -88,6 +88,8 @@ const LOOP_LAG_MS = 50;
 /** A postgres.js query as far as {@link withPoolTimeout} needs it. */
 interface PendingQuery {
   active?: boolean;
+  /** Set once a connection has taken the query (its backend's pid and secret). */
+  state?: unknown;
   resolve(value: unknown): void;
   reject(error: unknown): void;
   cancel(): unknown;
@@ -112,7 +114,10 @@ export function withPoolTimeout<T extends object>(client: T, timeoutMs: number):
     const arm = (ms: number) => {
       const due = performance.now() + ms;
       timer = setTimeout(() => {
-        if (settled || query.active) return;
+        // Handed to a connection already (running or pipelined): bounded by statement_timeout and by
+        // the connection's own failure, not cancelled here (that would need a cancel request over a
+        // new connection, to a database that may be down).
+        if (settled || query.active || query.state) return;
         if (performance.now() - due > LOOP_LAG_MS) arm(LOOP_LAG_MS);
         else query.cancel();
       }, ms);
