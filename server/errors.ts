@@ -13,6 +13,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { HashQueueFullError } from './auth/hash-limiter.ts';
+import { LifetimeError } from './auth/lifetimes.ts';
 import { ThrottledError } from './auth/throttle.ts';
 import { TokenLimitError } from './auth/token-store.ts';
 import { DuplicateUserError } from './auth/user-store.ts';
@@ -131,6 +132,7 @@ export function asApiError(err: unknown): ApiError | undefined {
     return ApiError.detail(429, err.message, { 'Retry-After': String(err.wait) });
   }
   if (err instanceof TokenLimitError) return ApiError.detail(403, err.message);
+  if (err instanceof LifetimeError) return ApiError.validation({ [err.field]: [err.message] });
   if (err instanceof DuplicateUserError) return ApiError.validation({ username: [err.message] });
   if (err instanceof HashQueueFullError) return ApiError.unavailable(err.message);
   if (isDatabaseUnavailable(err)) return ApiError.unavailable();
