@@ -7,6 +7,7 @@ import { count } from 'drizzle-orm';
 import { randomBase62 } from './auth/tokens.ts';
 import { type Config, ConfigError, redactCredentials } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
+import { DataDirError } from './db/open.ts';
 import { users } from './db/schema.ts';
 import { createLatchkey } from './latchkey.ts';
 import { jsonLogger } from './log.ts';
@@ -17,15 +18,11 @@ export { jsonLogger } from './log.ts';
 
 /**
  * Opens everything the standalone server needs through the library entry ({@link createLatchkey}, the
- * one way in): configuration from `env`, database, the pages' files; `latchkey.close()` releases it.
+ * one way in): the database, the pages' files; `latchkey.close()` (or `database.close()`) releases it.
  */
-export async function bootstrap(
-  env: Record<string, string | undefined>,
-  holder: string,
-  log: Logger = jsonLogger,
-) {
-  const latchkey = await createLatchkey({ env, holder, log, assets: nodeAssets() });
-  const { config, database, services } = latchkey;
+export async function bootstrap(config: Config, holder: string, log: Logger = jsonLogger) {
+  const latchkey = await createLatchkey({ config, holder, log, assets: nodeAssets() });
+  const { database, services } = latchkey;
   let demo: { username: string; password: string } | undefined;
   try {
     if (database.driver === 'pglite' && config.DEMO_USER) {
@@ -39,7 +36,7 @@ export async function bootstrap(
     await latchkey.close().catch(() => {});
     throw err;
   }
-  return { latchkey, config, app: latchkey.app, demo };
+  return { latchkey, config, app: latchkey.app, database, demo };
 }
 
 /** The start-up banner: where to go, and the demo credentials when they were just created. */
@@ -68,7 +65,7 @@ export function banner(config: Config, port: number, demo?: { username: string; 
 
 /** One line for a start-up failure: configuration and lock errors are the operator's to fix, so no stack. */
 export function startupFailure(err: unknown): string {
-  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof DataDirError) {
     return `latchkey: ${redactCredentials(err.message)}`;
   }
   // A driver's error may quote the connection string it was given: never print its password.
@@ -78,7 +75,10 @@ export function startupFailure(err: unknown): string {
 
 /** What an entry gives {@link shutdownHandler}: its runtime's way to stop serving and to exit. */
 export interface Lifecycle {
-  /** Stops accepting connections and resolves when in-flight requests are done. */
+  /**
+   * Stops accepting connections and resolves when in-flight requests are done (a login in the middle
+   * of its password hash included). Called once; may wait for start-up to finish first.
+   */
   stop(): Promise<void>;
   /** Closes the database (and releases the data-directory lock). */
   close(): Promise<void>;
@@ -86,16 +86,20 @@ export interface Lifecycle {
 }
 
 /**
- * The graceful shutdown both entries install on SIGTERM/SIGINT: stop serving, let requests finish, close
- * the database, exit 0. A second signal is ignored; a shutdown stuck past `graceMs` exits 1 rather than
- * hang a deploy.
+ * The graceful shutdown both entries install on SIGTERM/SIGINT, before start-up even begins: stop
+ * accepting, let in-flight requests finish, close the database, exit 0. A second signal, or a shutdown
+ * still running after `graceMs` (SHUTDOWN_TIMEOUT), exits 1 at once rather than hang a deploy.
  */
 export function shutdownHandler(life: Lifecycle, graceMs = 10_000): (signal: string) => void {
   let closing = false;
   return (signal) => {
-    if (closing) return;
+    if (closing) {
+      console.error(`latchkey: ${signal} received again, exiting now`);
+      life.exit(1);
+      return;
+    }
     closing = true;
-    console.log(`latchkey: ${signal} received, shutting down`);
+    console.log(`latchkey: ${signal} received, shutting down (finishing requests in flight)`);
     const force = setTimeout(() => {
       console.error(`latchkey: shutdown did not finish within ${graceMs / 1000} s, exiting`);
       life.exit(1);
@@ -106,9 +110,11 @@ export function shutdownHandler(life: Lifecycle, graceMs = 10_000): (signal: str
       .then(
         () => {
           clearTimeout(force);
+          console.log('latchkey: stopped; database closed');
           life.exit(0);
         },
         (err) => {
+          clearTimeout(force);
           console.error('latchkey: error while shutting down:', err);
           life.exit(1);
         },

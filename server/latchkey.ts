@@ -93,6 +93,12 @@ export async function createLatchkey(options: LatchkeyOptions = {}): Promise<Lat
     databaseUrl: config.DATABASE_URL,
     dataDir: config.LATCHKEY_DATA_DIR,
     holder: options.holder ?? 'latchkey',
+    maxConnections: config.DATABASE_POOL_SIZE,
+    timeouts: {
+      connect: config.DATABASE_CONNECT_TIMEOUT,
+      pool: config.DATABASE_POOL_TIMEOUT,
+      statement: config.DATABASE_STATEMENT_TIMEOUT,
+    },
   });
   // The verify cache is trusted only while subscribed to the database's change feed (see services.ts).
   const changes = await database.changes().catch(async (err) => {

@@ -78,6 +78,13 @@ describe('options given in code', () => {
     await expect(createLatchkey({ config: { TOKEN_TTL: 1.5 } })).rejects.toBeInstanceOf(ConfigError);
   });
 
+  it('passes a validated Config through unchanged (what the standalone entries hand it)', () => {
+    for (const env of [{}, { CORS_ALLOWED_ORIGINS: 'none', TRUST_PROXY: 'true', TOKEN_TTL: '0' }]) {
+      const config = loadConfig(env);
+      expect(configFromOptions(config)).toEqual(config);
+    }
+  });
+
   it('takes typed values, and config wins over env', () => {
     const config = configFromOptions(
       { TOKEN_TTL: 60, SESSION_LOGIN: true, CORS_ALLOWED_ORIGINS: [] },
