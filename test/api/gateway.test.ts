@@ -76,7 +76,7 @@ describe('/auth/verify/', () => {
     expect(await bad.json()).toEqual({ scope: ['Unknown scope "nope".'] });
 
     await t.services.db.update(users).set({ username: 'zoë%' }).where(eq(users.id, alice.id));
-    const unicode = await t.call('GET', '/auth/verify/', { token: reader });
+    const unicode = await t.call('GET', '/auth/verify/', { token: await narrowed([], 'zoë%') });
     expect(unicode.headers.get('X-Auth-Username')).toBe('zo%C3%AB%25');
   });
 
