@@ -1013,6 +1013,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     adminListUsers: {
@@ -1089,6 +1104,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -1204,6 +1234,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     adminGetUser: {
@@ -1276,6 +1321,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -1367,6 +1427,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -1498,6 +1573,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     adminListUserSessions: {
@@ -1580,6 +1670,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     adminEndUserSession: {
@@ -1651,6 +1756,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -1733,6 +1853,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -1859,6 +1994,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Unsupported media type \"text/plain\" in request."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -2589,9 +2739,10 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
-            /** @description The database does not answer */
+            /** @description The database does not answer (within DATABASE_*_TIMEOUT) */
             503: {
                 headers: {
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2717,6 +2868,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     logout: {
@@ -2781,6 +2947,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -2852,6 +3033,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -2997,6 +3193,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     listTokens: {
@@ -3093,6 +3304,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     revokeToken: {
@@ -3173,6 +3399,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     getUser: {
@@ -3243,6 +3484,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -3373,6 +3629,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     testAuth: {
@@ -3424,6 +3695,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     testAuthPost: {
@@ -3470,6 +3756,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
