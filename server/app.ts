@@ -14,6 +14,7 @@ import { adminApiRoutes } from './routes/admin/index.ts';
 import { adminPageRoutes } from './routes/admin-page/index.ts';
 import { authRoutes } from './routes/auth/index.ts';
 import { mountDocs } from './routes/docs/index.ts';
+import { eventRoutes } from './routes/events/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { pageRoutes } from './routes/pages/index.ts';
 import { testAuthRoutes } from './routes/test-auth/index.ts';
@@ -50,6 +51,7 @@ export function createApp(services: Services) {
   app.route('/', tokenRoutes(services));
   app.route('/', userRoutes(services));
   app.route('/', adminApiRoutes(services));
+  app.route('/', eventRoutes(services));
   app.route('/', healthRoutes(services));
   mountDocs(app);
   app.route('/', pageRoutes(services));

@@ -12,10 +12,11 @@
  *
  * A token-only operation gets {@link requireToken} itself, so the token path costs what it always did.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Config } from '../config.ts';
 import { ApiError, MESSAGES } from '../errors.ts';
 import { csrfFailed, csrfProblem } from './csrf.ts';
+import { type EventStore, eventOrigin } from './events.ts';
 import { csrfPolicy, readCsrfCookie, readCsrfHeader, requestSession } from './session-cookies.ts';
 import type { SessionStore } from './sessions.ts';
 import type { AuthUser, TokenStore } from './token-store.ts';
@@ -41,6 +42,9 @@ export interface AuthDeps {
   tokens: TokenStore;
   sessions: SessionStore;
   config: Pick<Config, 'TRUST_PROXY' | 'CORS_ALLOWED_ORIGINS'>;
+  /** The audit trail, told of CSRF failures (optional for a library user's own routes). */
+  events?: EventStore;
+  clientIp?: (c: Context) => string;
 }
 
 const KEYWORDS = new Set(['token', 'bearer']);
@@ -109,7 +113,17 @@ export function authenticate(
         submitted: readCsrfHeader(c),
         expected: found.session.csrfSecret,
       });
-      if (problem) throw csrfFailed(problem);
+      if (problem) {
+        await deps.events?.record({
+          type: 'csrf_failed',
+          outcome: 'failure',
+          actor: found.user.id,
+          user: found.user.id,
+          ...(deps.clientIp ? eventOrigin(c, deps.clientIp) : {}),
+          detail: { reason: problem, path: c.req.path },
+        });
+        throw csrfFailed(problem);
+      }
       c.set('user', found.user);
       c.set('session', found.session);
       return next();

@@ -44,7 +44,15 @@ export function authHandlers(services: Services) {
     // log the victim's browser into the attacker's account (login CSRF).
     if (sessionLogin) {
       const problem = originProblem(c, policy);
-      if (problem) throw csrfFailed(problem);
+      if (problem) {
+        await services.events.record({
+          type: 'csrf_failed',
+          outcome: 'failure',
+          ...eventOrigin(c, services.clientIp),
+          detail: { reason: problem, path: c.req.path },
+        });
+        throw csrfFailed(problem);
+      }
     }
     const body = validBody(c, LoginBody);
     const origin = eventOrigin(c, services.clientIp);
