@@ -1067,6 +1067,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     adminListUsers: {
@@ -1143,6 +1158,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -1258,6 +1288,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     adminGetUser: {
@@ -1330,6 +1375,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -1421,6 +1481,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -1552,6 +1627,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     adminListUserSessions: {
@@ -1634,6 +1724,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     adminEndUserSession: {
@@ -1705,6 +1810,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -1787,6 +1907,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -1913,6 +2048,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Unsupported media type \"text/plain\" in request."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -2070,9 +2220,10 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
-            /** @description The database does not answer */
+            /** @description The database does not answer (within DATABASE_*_TIMEOUT) */
             503: {
                 headers: {
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2248,6 +2399,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     logout: {
@@ -2312,6 +2478,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -2383,6 +2564,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -2528,6 +2724,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     listTokens: {
@@ -2624,6 +2835,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     revokeToken: {
@@ -2704,6 +2930,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     getUser: {
@@ -2774,6 +3015,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -2904,6 +3160,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     testAuth: {
@@ -2955,6 +3226,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     testAuthPost: {
@@ -3001,6 +3287,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
