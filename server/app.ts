@@ -16,6 +16,7 @@ import { adminPageRoutes } from './routes/admin-page/index.ts';
 import { authRoutes } from './routes/auth/index.ts';
 import { mountDocs } from './routes/docs/index.ts';
 import { eventRoutes } from './routes/events/index.ts';
+import { gatewayRoutes } from './routes/gateway/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { pageRoutes } from './routes/pages/index.ts';
 import { testAuthRoutes } from './routes/test-auth/index.ts';
@@ -54,6 +55,7 @@ export function createApp(services: Services) {
   app.route('/', userRoutes(services));
   app.route('/', adminApiRoutes(services));
   app.route('/', eventRoutes(services));
+  app.route('/', gatewayRoutes(services));
   app.route('/', healthRoutes(services));
   mountDocs(app);
   app.route('/', pageRoutes(services));
