@@ -653,6 +653,8 @@ export interface components {
          *     }
          */
         AdminTokenCreate: {
+            /** @description The caller's own password: required to mint a token for oneself */
+            current_password?: string;
             /**
              * Format: date-time
              * @description Alternative to expires_in: when the token ends (future, within the bound)
@@ -777,6 +779,8 @@ export interface components {
          *     }
          */
         AdminUserUpdate: {
+            /** @description The caller's own password: required to change one's own password or e-mail */
+            current_password?: string;
             email?: string;
             first_name?: string;
             /** @description false: the user's tokens and sessions stop working at once */
@@ -994,6 +998,8 @@ export interface components {
          *     }
          */
         UserUpdate: {
+            /** @description Required to change `username` or `email` (a stolen token alone cannot take the account over); wrong guesses are throttled like wrong old passwords */
+            current_password?: string;
             email?: string;
             first_name?: string;
             last_name?: string;
@@ -1793,6 +1799,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description Too many attempts */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request was throttled. Expected available in 60 seconds."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
             /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
             503: {
                 headers: {
@@ -2214,6 +2235,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Unsupported media type \"text/plain\" in request."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description Too many attempts */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request was throttled. Expected available in 60 seconds."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];

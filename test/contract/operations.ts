@@ -282,6 +282,12 @@ export const contract: Record<string, ContractEntry> = {
         }),
         415,
       );
+      await fx.withSettings({ LOGIN_THROTTLE_USER: '1' }, async () => {
+        const rename = (current_password: string) =>
+          alice.client.PATCH('/rest-auth/user/', { body: { username: 'alice9', current_password } });
+        await expectStatus(rename('wrong-password'), 400);
+        await expectStatus(rename(alice.password), 429);
+      });
     },
   },
 
@@ -402,6 +408,15 @@ export const contract: Record<string, ContractEntry> = {
         200,
       );
       expect(data).toMatchObject({ first_name: 'Alice' });
+      await fx.withSettings({ LOGIN_THROTTLE_USER: '1' }, async () => {
+        const own = (current_password: string) =>
+          staff.client.PATCH(USER, {
+            ...userPath(staff.id),
+            body: { email: 's@example.com', current_password },
+          });
+        await expectStatus(own('wrong-password'), 400);
+        await expectStatus(own(staff.password), 429);
+      });
       await expectStatus(
         staff.client.PATCH(USER, { ...userPath(staff.id), body: { is_active: false } }),
         400,
@@ -457,6 +472,12 @@ export const contract: Record<string, ContractEntry> = {
         201,
       );
       expect(data?.key).toMatch(/^lk_/);
+      await fx.withSettings({ LOGIN_THROTTLE_USER: '1' }, async () => {
+        const own = (current_password: string) =>
+          staff.client.POST(USER_TOKENS, { ...userPath(staff.id), body: { current_password } });
+        await expectStatus(own('wrong-password'), 400);
+        await expectStatus(own(staff.password), 429);
+      });
       await expectStatus(staff.client.POST(USER_TOKENS, { ...alice, body: { label: 'x'.repeat(201) } }), 400);
       await expectStatus(staff.client.POST(USER_TOKENS, { ...userPath(999_999), body: {} }), 404);
       await expectStatus(fx.alice.client.POST(USER_TOKENS, { ...alice, body: {} }), 403);

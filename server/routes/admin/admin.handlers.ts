@@ -16,6 +16,7 @@ import { ApiError, MESSAGES } from '../../errors.ts';
 import type { AppEnv, Services } from '../../services.ts';
 import { recordEvent } from '../events/record.ts';
 import { currentUser, type AppRouteHandler as H, validBody } from '../factory.ts';
+import { confirmCurrentPassword } from '../reauth.ts';
 import { tokenReach } from '../schemas.ts';
 import type * as routes from './admin.routes.ts';
 import { AdminTokenCreate, AdminUserCreate, AdminUserUpdate } from './admin.schemas.ts';
@@ -143,6 +144,11 @@ export function adminHandlers(services: Services, store: AdminStore) {
     if (row.id === me.id && body.is_active === false) {
       throw ApiError.validation({ is_active: ['You cannot deactivate your own account.'] });
     }
+    const ownSecret = body.password !== undefined || (body.email !== undefined && body.email !== row.email);
+    if (row.id === me.id && ownSecret) {
+      // A stolen staff credential must not take its owner's account (and skip the password throttle).
+      await confirmCurrentPassword(services, me.id, body.current_password);
+    }
     if (body.password !== undefined) {
       const problems = passwordProblems(body.password, {
         username: row.username,
@@ -226,6 +232,8 @@ export function adminHandlers(services: Services, store: AdminStore) {
   const createUserToken: H<typeof routes.adminCreateUserToken> = async (c) => {
     const row = await target(c, c.req.valid('param').id, true);
     const body = validBody(c, AdminTokenCreate);
+    // Minting oneself tokens forever would outlive TOKEN_MAX_TTL: only with the password.
+    if (row.id === currentUser(c).id) await confirmCurrentPassword(services, row.id, body.current_password);
     const label = body.label?.trim() || `created by ${currentUser(c).username} in the admin`;
     const scopes = body.scopes === undefined ? null : services.scopes.check(body.scopes);
     const lifetime = resolveLifetime(

@@ -120,7 +120,7 @@ export const adminUpdateUser = createRoute({
     200: jsonResponse(AdminUser, 'The changed user'),
     ...errorResponses(400, 401),
     403: forbidden,
-    ...errorResponses(404, 405, 413, 415),
+    ...errorResponses(404, 405, 413, 415, 429),
   },
 });
 
@@ -173,7 +173,7 @@ export const adminCreateUserToken = createRoute({
     201: jsonResponse(AdminTokenCreated, 'Created: the key, shown only here'),
     ...errorResponses(400, 401),
     403: forbidden,
-    ...errorResponses(404, 405, 413, 415),
+    ...errorResponses(404, 405, 413, 415, 429),
   },
 });
 

@@ -123,6 +123,12 @@ export const AdminUserUpdate = z
     password: password.optional().openapi({
       description: "A new password: ends all of the user's tokens and sessions (but the caller's own)",
     }),
+    current_password: text()
+      .max(MAX_PASSWORD_LENGTH, `Ensure this field has no more than ${MAX_PASSWORD_LENGTH} characters.`)
+      .optional()
+      .openapi({
+        description: "The caller's own password: required to change one's own password or e-mail",
+      }),
   })
   .openapi('AdminUserUpdate', { example: { is_active: false } });
 
@@ -182,6 +188,10 @@ export const AdminTokenCreate = z
       .max(200, 'Ensure this field has no more than 200 characters.')
       .optional()
       .openapi({ description: 'Names the token; default "created by <your username> in the admin"' }),
+    current_password: text()
+      .max(MAX_PASSWORD_LENGTH, `Ensure this field has no more than ${MAX_PASSWORD_LENGTH} characters.`)
+      .optional()
+      .openapi({ description: "The caller's own password: required to mint a token for oneself" }),
     scopes: ScopesField.optional(),
     expires_in: integer().optional().openapi({
       type: 'integer',

@@ -11,6 +11,7 @@ import { ApiError, MESSAGES } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { recordEvent } from '../events/record.ts';
 import { type AppRouteHandler, currentUser, validBody } from '../factory.ts';
+import { confirmCurrentPassword } from '../reauth.ts';
 import { publicUser } from '../schemas.ts';
 import type { changePassword, getUser, updateUser } from './user.routes.ts';
 import { PASSWORD_SAVED, PasswordChangeBody, UserUpdateBody } from './user.routes.ts';
@@ -32,6 +33,10 @@ export function userHandlers(services: Services) {
     if (body.last_name !== undefined) changes.lastName = body.last_name;
     // Nothing to change: the user as the middleware just read them, without another query.
     if (!Object.keys(changes).length) return c.json(publicUser(me), 200);
+    const renamed = changes.username !== undefined && changes.username !== me.username;
+    if (renamed || (changes.email !== undefined && changes.email !== me.email)) {
+      await confirmCurrentPassword(services, me.id, body.current_password);
+    }
     const row = await services.users.update(me.id, changes);
     if (!row) throw ApiError.unauthorized(MESSAGES.inactive);
     await recordEvent(c, services, {

@@ -43,6 +43,10 @@ export const UserUpdateBody = z
       .optional(),
     first_name: text().trim().max(150, atMost(150)).optional(),
     last_name: text().trim().max(150, atMost(150)).optional(),
+    current_password: text().max(MAX_PASSWORD_LENGTH, atMost(MAX_PASSWORD_LENGTH)).optional().openapi({
+      description:
+        'Required to change `username` or `email` (a stolen token alone cannot take the account over); wrong guesses are throttled like wrong old passwords',
+    }),
   })
   .openapi('UserUpdate', { example: { first_name: 'Ada', last_name: 'Lovelace' } });
 
