@@ -30,7 +30,8 @@ const sharedDb = {
   fileParallelism: false,
   maxWorkers: 1,
   // Every response the suite's test apps answer is checked against openapi.yaml after each test.
-  setupFiles: ['test/support/contract-setup.ts'] as string[],
+  // and nothing the server logged holds a password, key or hash (checked after each file).
+  setupFiles: ['test/support/contract-setup.ts', 'test/support/no-secrets-in-logs.ts'] as string[],
   ...timeouts,
 } as const;
 
@@ -38,7 +39,12 @@ const projects = [
   { resolve, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], ...timeouts } },
   {
     resolve,
-    test: { name: 'api-pglite', include: apiSuite, env: { LATCHKEY_TEST_DRIVER: 'pglite' }, ...sharedDb },
+    test: {
+      name: 'api-pglite',
+      include: apiSuite,
+      env: { LATCHKEY_TEST_DRIVER: 'pglite' },
+      ...sharedDb,
+    },
   },
   ...(process.env.DATABASE_URL
     ? [

@@ -190,7 +190,7 @@ async function login(event: SubmitEvent): Promise<void> {
   const result = await guarded(() => api.login({ username, password }));
   if (!result) return loginFailed($('network-error').textContent ?? '');
   if (!result.data) return loginFailed(describe(result.error));
-  closeLogin();
+  closeDialog(loginDialog(), $('logout-button'));
   notice('');
   $('test-auth-response').replaceChildren();
   setState({ username: result.data.user.username, key: result.data.key, remember_me: remember });

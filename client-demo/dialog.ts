@@ -70,8 +70,12 @@ export function openDialog(dialog: HTMLDialogElement, initial?: HTMLElement | nu
   );
 }
 
-/** Closes `dialog` (focus goes back to its opener). */
-export function closeDialog(dialog: HTMLDialogElement): void {
+/**
+ * Closes `dialog`; the focus goes back to its opener, or to `focusNext` when the action done in the
+ * dialog removed the opener from view (the login button once logged in).
+ */
+export function closeDialog(dialog: HTMLDialogElement, focusNext?: HTMLElement): void {
+  if (focusNext) openers.set(dialog, focusNext);
   if (dialog.open) dialog.close();
 }
 

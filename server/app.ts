@@ -19,6 +19,7 @@ import { pageRoutes } from './routes/pages/index.ts';
 import { testAuthRoutes } from './routes/test-auth/index.ts';
 import { tokenRoutes } from './routes/tokens/index.ts';
 import { userRoutes } from './routes/user/index.ts';
+import { apiHeaders, pageHeaders } from './security-headers.ts';
 import type { AppEnv, Services } from './services.ts';
 
 /** Builds the app for the given services. */
@@ -38,7 +39,11 @@ export function createApp(services: Services) {
       });
     });
   }
+  app.use(apiHeaders);
   app.use(cors(services.config.CORS_ALLOWED_ORIGINS));
+  // The pages that keep keys in storage, and the admin: strict CSP, no framing (canonical paths).
+  const pages = pageHeaders(services.config.TRUST_PROXY);
+  for (const path of ['/', '/docs/', '/admin/', '/admin/login/', '/admin/logout/']) app.use(path, pages);
 
   app.route('/', authRoutes(services));
   app.route('/', testAuthRoutes(services));

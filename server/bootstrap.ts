@@ -6,7 +6,7 @@
 import { count } from 'drizzle-orm';
 import { createApp } from './app.ts';
 import { randomBase62 } from './auth/tokens.ts';
-import { type Config, ConfigError } from './config.ts';
+import { type Config, ConfigError, redactCredentials } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { openDatabase } from './db/open.ts';
 import { users } from './db/schema.ts';
@@ -25,7 +25,11 @@ export async function bootstrap(config: Config, holder: string, log: Logger = js
     dataDir: config.LATCHKEY_DATA_DIR,
     holder,
   });
-  const services: Services = { ...createServices(config, database.db, log), assets: nodeAssets() };
+  const changes = await database.changes();
+  const services: Services = {
+    ...createServices(config, database.db, log, changes),
+    assets: nodeAssets(),
+  };
   let demo: { username: string; password: string } | undefined;
   if (database.driver === 'pglite' && config.DEMO_USER) {
     const [row] = await database.db.select({ n: count() }).from(users);
@@ -44,6 +48,7 @@ export function banner(config: Config, port: number, demo?: { username: string; 
     `Latchkey listening on ${base}/ (database: ${config.DATABASE_URL ? 'PostgreSQL' : `PGlite in ${config.LATCHKEY_DATA_DIR}`})`,
     `  demo page: ${base}/`,
     `  API docs:  ${base}/docs`,
+    `  admin:     ${base}/admin/ (staff only)`,
     `  contract:  ${base}/openapi.yaml`,
   ];
   if (demo) {
@@ -52,6 +57,8 @@ export function banner(config: Config, port: number, demo?: { username: string; 
       `Created the demo user on this fresh database (shown once, not stored in clear):`,
       `  username: ${demo.username}`,
       `  password: ${demo.password}`,
+      `  it is STAFF: it can sign in to the admin page (${base}/admin/) and manage every user and token.`,
+      `  Change its password or remove its staff status before exposing this server.`,
       `  try: curl -X POST -d 'username=${demo.username}&password=${demo.password}' ${base}/rest-auth/login/`,
     );
   }
@@ -60,8 +67,12 @@ export function banner(config: Config, port: number, demo?: { username: string; 
 
 /** One line for a start-up failure: configuration and lock errors are the operator's to fix, so no stack. */
 export function startupFailure(err: unknown): string {
-  if (err instanceof ConfigError || err instanceof DataDirLockedError) return `latchkey: ${err.message}`;
-  return `latchkey: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+    return `latchkey: ${redactCredentials(err.message)}`;
+  }
+  // A driver's error may quote the connection string it was given: never print its password.
+  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  return `latchkey: failed to start: ${redactCredentials(text)}`;
 }
 
 /** What an entry gives {@link shutdownHandler}: its runtime's way to stop serving and to exit. */

@@ -13,6 +13,17 @@ const bool = z
   .refine((v) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(v), 'expected true/false/1/0')
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
+/** The longest cookie lifetime browsers keep (RFC 6265bis caps Max-Age at 400 days; Hono refuses more). */
+export const MAX_COOKIE_AGE = 400 * 24 * 60 * 60;
+
+/**
+ * A URL (or any text holding one) with the password of its `user:password@` part replaced by `***`, for
+ * every message that may show DATABASE_URL or DJANGO_DATABASE_URL.
+ */
+export function redactCredentials(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"']*):[^/\s"']*@/gi, '$1:***@');
+}
+
 /** Whole seconds, 0 allowed (0 disables the feature it times). */
 const seconds = z.coerce.number().int('expected whole seconds').min(0, 'must be >= 0');
 
@@ -124,8 +135,14 @@ export const OPTIONS = {
     bool.default(false),
   ),
   SESSION_TTL: option(
-    "lifetime of a cookie session (API session login and the admin's), from login; must be > 0",
-    seconds.refine((v) => v > 0, 'must be > 0: a session cannot last no time').default(14 * 24 * 60 * 60),
+    "lifetime of a cookie session (API session login and the admin's), from login; must be > 0 and at most 400 days (the longest cookie browsers keep)",
+    seconds
+      .refine((v) => v > 0, 'must be > 0: a session cannot last no time')
+      .refine(
+        (v) => v <= MAX_COOKIE_AGE,
+        `must be <= ${MAX_COOKIE_AGE} (400 days, the longest cookie browsers keep)`,
+      )
+      .default(14 * 24 * 60 * 60),
     { note: '14 days' },
   ),
   TRUST_PROXY: option(
@@ -140,7 +157,15 @@ export const OPTIONS = {
     'failed logins per client address (IPv6: per /64) per window; `0` off',
     z.coerce.number().int().min(0).default(50),
   ),
-  LOGIN_THROTTLE_WINDOW: option('throttle window in seconds', seconds.default(15 * 60)),
+  LOGIN_THROTTLE_WINDOW: option(
+    'throttle window in seconds; must be > 0 (turn throttling off with the two limits above)',
+    seconds
+      .refine(
+        (v) => v > 0,
+        'must be > 0 (to turn throttling off, set LOGIN_THROTTLE_USER=0 and LOGIN_THROTTLE_IP=0)',
+      )
+      .default(15 * 60),
+  ),
   MAX_BODY_BYTES: option(
     'larger request bodies get 413',
     z.coerce
@@ -149,9 +174,22 @@ export const OPTIONS = {
       .min(256)
       .default(64 * 1024),
   ),
+  VERIFY_CACHE_SIZE: option(
+    'verified tokens kept in memory per instance, so a busy key needs no database read; invalidated on every instance through PostgreSQL LISTEN/NOTIFY (PGlite: in-process) and not trusted while the listener is down; `0` turns it off',
+    z.coerce.number().int().min(0).default(10_000),
+  ),
+  VERIFY_CACHE_MAX_AGE: option(
+    'seconds a cached token may be served at most (a backstop: revocation never waits for it)',
+    seconds.refine((v) => v > 0, 'must be > 0 (VERIFY_CACHE_SIZE=0 turns the cache off)').default(300),
+  ),
   LOG_REQUESTS: option(
     'one JSON line per request (method, path, status, time, user id; never secrets)',
     bool.default(true),
+  ),
+  AUDIT_RETENTION: option(
+    'security events (the audit trail) older than this are purged with expired tokens; `0` keeps them forever',
+    seconds.default(90 * 24 * 60 * 60),
+    { note: '90 days' },
   ),
   DEMO_USER: option('create the `demo` user on a fresh embedded database', bool.default(true)),
 } satisfies Record<string, Option>;
@@ -185,7 +223,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     const issue = result.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    const shown = cleaned[name] === undefined ? '' : ` (got "${cleaned[name]}")`;
+    const shown = cleaned[name] === undefined ? '' : ` (got "${redactCredentials(cleaned[name])}")`;
     throw new ConfigError(`invalid ${name}${shown}: ${issue?.message ?? 'invalid value'}`);
   }
   return result.data;

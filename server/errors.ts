@@ -15,6 +15,7 @@ import type { ZodError } from 'zod';
 import { ThrottledError } from './auth/throttle.ts';
 import { TokenLimitError } from './auth/token-store.ts';
 import { DuplicateUserError } from './auth/user-store.ts';
+import { errorSummary } from './db/errors.ts';
 
 /** DRF's exact messages, shared by middleware, handlers and tests. */
 export const MESSAGES = {
@@ -135,7 +136,8 @@ export function onError(log: (line: Record<string, unknown>) => void): ErrorHand
       }
       return c.json({ detail: err.message || 'Bad request.' }, status);
     }
-    log({ level: 'error', msg: 'unhandled error', path: c.req.path, error: String(err) });
+    // Class and SQLSTATE only: a query error's message holds its parameters (hashes, typed passwords).
+    log({ level: 'error', msg: 'unhandled error', path: c.req.path, ...errorSummary(err) });
     return c.json({ detail: 'A server error occurred.' }, 500);
   };
 }

@@ -5,12 +5,15 @@
  */
 import type { AuthVariables } from './auth/authenticate.ts';
 import { type ClientIpResolver, clientIpResolver } from './auth/client-ip.ts';
+import { EventStore } from './auth/events.ts';
 import { Purger } from './auth/purge.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { Throttle } from './auth/throttle.ts';
 import { TokenStore } from './auth/token-store.ts';
 import { UserStore } from './auth/user-store.ts';
+import { parseChange, VerifyCache } from './auth/verify-cache.ts';
 import type { Config } from './config.ts';
+import type { ChangeFeed } from './db/change-feed.ts';
 import type { Database } from './db/open.ts';
 import type { Assets } from './routes/pages/assets.ts';
 
@@ -23,10 +26,17 @@ export interface Services {
   db: Database;
   users: UserStore;
   tokens: TokenStore;
+  /**
+   * Recently verified tokens; trusted only while subscribed to the database's change feed. Code that
+   * changes a user outside the stores must call `forgetUser` (the feed tells the other instances).
+   */
+  verifyCache: VerifyCache;
   /** Cookie sessions (session login, the admin page), server-side rows. */
   sessions: SessionStore;
   /** Attempt counters (login throttling), shared by every instance through the database. */
   throttle: Throttle;
+  /** The audit trail: security events, stored and logged (see server/auth/events.ts). */
+  events: EventStore;
   /** Deletes expired tokens and throttle windows now and then (see server/auth/purge.ts). */
   purger: Purger;
   /** The client address of a request (socket, or X-Forwarded-For when TRUST_PROXY). */
@@ -39,20 +49,39 @@ export interface Services {
 /** The Hono environment of every route: authenticated requests carry the user and token id. */
 export type AppEnv = { Variables: Partial<AuthVariables> & { requestId?: string } };
 
-/** Binds the stores to a database. */
-export function createServices(config: Config, db: Database, log: Logger): Services {
-  const tokens = new TokenStore(db, config);
+/**
+ * Binds the stores to a database. With a change feed, the verify cache subscribes to it and is
+ * trusted while the feed is up; without one, every token check reads the database.
+ */
+export function createServices(config: Config, db: Database, log: Logger, changes?: ChangeFeed): Services {
+  const verifyCache = new VerifyCache({
+    maxEntries: config.VERIFY_CACHE_SIZE,
+    maxAgeSeconds: config.VERIFY_CACHE_MAX_AGE,
+  });
+  changes?.subscribe({
+    onState: (subscribed) => verifyCache.setTrusted(subscribed),
+    onChange: (payload) => {
+      const change = parseChange(payload);
+      // Something this version cannot read: forget everything rather than guess.
+      if (change) verifyCache.apply(change);
+      else verifyCache.setTrusted(verifyCache.trusted);
+    },
+  });
+  const tokens = new TokenStore(db, config, verifyCache);
   const throttle = new Throttle(db, config.LOGIN_THROTTLE_WINDOW);
   const sessions = new SessionStore(db, config);
+  const events = new EventStore(db, log, config.AUDIT_RETENTION);
   return {
     config,
     db,
     log,
-    users: new UserStore(db),
+    users: new UserStore(db, verifyCache),
     tokens,
+    verifyCache,
     sessions,
     throttle,
-    purger: new Purger(db, { tokens, throttle, sessions }, config, log),
+    events,
+    purger: new Purger(db, { tokens, throttle, sessions, events }, config, log),
     clientIp: clientIpResolver(config.TRUST_PROXY),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * @module
- * Benchmark set-up (not part of the server): migrates the database named by DATABASE_URL, makes sure the
+ * Benchmark set-up (not part of the server): migrates the database named by DATABASE_URL (or, without
+ * it, the PGlite data directory LATCHKEY_DATA_DIR, created when missing), makes sure the
  * `bench` user exists, is active and has the peer's password (`bench-password-123`, or BENCH_PASSWORD),
  * and revokes the tokens earlier runs left, so every run starts from the same table sizes. Goes through
  * the server's own UserStore and TokenStore, so the password is hashed exactly as at a real sign-up.
@@ -9,6 +10,7 @@
  * must refuse without a database read; run.sh measures it as the `get_forged` scenario.
  *
  * usage: DATABASE_URL=postgres://... npx tsx scripts/bench/setup.ts
+ *        LATCHKEY_DATA_DIR=/tmp/latchkey-bench/pglite npx tsx scripts/bench/setup.ts
  */
 import { eq } from 'drizzle-orm';
 import { TokenStore } from '../../server/auth/token-store.ts';
@@ -35,8 +37,15 @@ function forgedKey(): string {
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  if (!config.DATABASE_URL) throw new Error('DATABASE_URL must point at the benchmark database');
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, holder: 'latchkey bench setup' });
+  if (!config.DATABASE_URL && !process.env.LATCHKEY_DATA_DIR) {
+    // Never the default ./data: that is a developer's own database.
+    throw new Error('DATABASE_URL or LATCHKEY_DATA_DIR must name the benchmark database');
+  }
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.LATCHKEY_DATA_DIR,
+    holder: 'latchkey bench setup',
+  });
   try {
     const userStore = new UserStore(database.db);
     const tokenStore = new TokenStore(database.db, config);

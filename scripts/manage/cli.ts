@@ -8,7 +8,7 @@
  */
 import { TokenStore } from '../../server/auth/token-store.ts';
 import { UserStore } from '../../server/auth/user-store.ts';
-import { ConfigError, loadConfig } from '../../server/config.ts';
+import { ConfigError, loadConfig, redactCredentials } from '../../server/config.ts';
 import { DataDirLockedError } from '../../server/db/lock.ts';
 import { type OpenDatabase, openDatabase } from '../../server/db/open.ts';
 import { type Command, CommandError, type Context, type Store, UsageError } from './command.ts';
@@ -101,14 +101,15 @@ export async function runCli(
       return 2;
     }
     if (error instanceof CommandError) {
-      err(`manage ${command.name}: ${error.message}`);
+      err(`manage ${command.name}: ${redactCredentials(error.message)}`);
       return error.status;
     }
     if (error instanceof ConfigError || error instanceof DataDirLockedError) {
-      err(`manage: ${error.message}`);
+      err(`manage: ${redactCredentials(error.message)}`);
       return 1;
     }
-    err(`manage ${command.name}: unexpected error: ${(error as Error).stack ?? String(error)}`);
+    const text = (error as Error).stack ?? String(error);
+    err(`manage ${command.name}: unexpected error: ${redactCredentials(text)}`);
     return 1;
   } finally {
     await opened?.close().catch(() => {});

@@ -2,8 +2,13 @@
  * @module
  * Password hashing: argon2id with OWASP's parameters (m=19 MiB, t=2, p=1) in PHC format, computed on
  * libuv's thread pool so the event loop never blocks. Django's `pbkdf2_sha256$...` hashes verify too,
- * and `needsRehash` tells the caller to upgrade them after a successful login. Unknown users are
- * verified against a dummy hash so they cost the same time as a wrong password.
+ * and `needsRehash` tells the caller to upgrade them after a successful login.
+ *
+ * Logins check passwords with {@link verifyInEqualWork}: whatever the stored hash (current argon2id,
+ * Django PBKDF2, unusable `!`, bcrypt, none because the user is unknown), every check does the same
+ * work, so timing does not tell which accounts exist or were imported: one argon2id verification at the
+ * current parameters, plus, while imported PBKDF2 hashes remain, PBKDF2 at the highest iteration count
+ * among them (a PBKDF2 hash cannot be checked with less; the others pay the same instead).
  */
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 
@@ -16,6 +21,13 @@ export function hashPassword(password: string): Promise<string> {
   return argon2Hash(password, ARGON2);
 }
 
+/**
+ * The verification work this process has done, by kind (argon2id verifications, PBKDF2 iterations).
+ * Tests read it to assert that every login path does the same work, which wall-clock timing on a shared
+ * machine cannot show reliably.
+ */
+export const verificationWork = { argon2id: 0, pbkdf2Iterations: 0 };
+
 function timingSafeEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
@@ -23,34 +35,59 @@ function timingSafeEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-async function verifyDjangoPbkdf2(password: string, encoded: string): Promise<boolean> {
+/** Refuses iteration counts no real hash has, so a corrupt row cannot stall a login for minutes. */
+export const MAX_PBKDF2_ITERATIONS = 10_000_000;
+
+/** The iteration count of a well-formed Django `pbkdf2_sha256$` hash; 0 for any other string. */
+export function pbkdf2Iterations(encoded: string): number {
   const [algorithm, iterations, salt, expected] = encoded.split('$');
   const rounds = Number(iterations);
-  if (algorithm !== 'pbkdf2_sha256' || !salt || !expected || !Number.isInteger(rounds) || rounds < 1) {
-    return false;
-  }
+  const valid =
+    algorithm === 'pbkdf2_sha256' &&
+    salt &&
+    expected &&
+    Number.isInteger(rounds) &&
+    rounds >= 1 &&
+    rounds <= MAX_PBKDF2_ITERATIONS;
+  return valid ? rounds : 0;
+}
+
+/** PBKDF2-HMAC-SHA256 (WebCrypto: off the event loop on Node, Deno and browsers). */
+async function pbkdf2(password: string, salt: string, iterations: number): Promise<Uint8Array> {
   const enc = new TextEncoder();
   const material = await crypto.subtle.importKey('raw', enc.encode(password), 'PBKDF2', false, [
     'deriveBits',
   ]);
+  verificationWork.pbkdf2Iterations += iterations;
   const bits = await crypto.subtle.deriveBits(
-    { name: 'PBKDF2', hash: 'SHA-256', salt: enc.encode(salt), iterations: rounds },
+    { name: 'PBKDF2', hash: 'SHA-256', salt: enc.encode(salt), iterations },
     material,
     256,
   );
+  return new Uint8Array(bits);
+}
+
+async function verifyDjangoPbkdf2(password: string, encoded: string): Promise<boolean> {
+  const rounds = pbkdf2Iterations(encoded);
+  if (!rounds) return false;
+  const [, , salt = '', expected = ''] = encoded.split('$');
+  const bits = await pbkdf2(password, salt, rounds);
   let expectedBytes: Uint8Array;
   try {
     expectedBytes = Uint8Array.from(atob(expected), (c) => c.charCodeAt(0));
   } catch {
     return false;
   }
-  return timingSafeEqualBytes(new Uint8Array(bits), expectedBytes);
+  return timingSafeEqualBytes(bits, expectedBytes);
 }
 
 /** Checks a password against a stored hash (argon2id PHC or Django pbkdf2_sha256). Never throws on bad input. */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   try {
-    if (encoded.startsWith('$argon2')) return await argon2Verify(encoded, password);
+    if (encoded.startsWith('$argon2')) {
+      verificationWork.argon2id++;
+      return await argon2Verify(encoded, password);
+    }
     if (encoded.startsWith('pbkdf2_sha256$')) return await verifyDjangoPbkdf2(password, encoded);
   } catch {
     // a corrupt hash never matches
@@ -65,8 +102,30 @@ export function needsRehash(encoded: string): boolean {
 
 let dummy: Promise<string> | undefined;
 
-/** Spends the time of one verification, for logins of unknown or unusable users. */
-export async function burnVerification(password: string): Promise<void> {
+/** A current argon2id hash of a random secret: what nothing matches, at the cost of a real check. */
+function dummyHash(): Promise<string> {
   dummy ??= hashPassword(crypto.randomUUID());
-  await verifyPassword(password, await dummy);
+  return dummy;
+}
+
+/**
+ * Checks a login's password in the same work whatever `encoded` is (undefined: the user is unknown):
+ * one argon2id verification (against the stored hash when it is argon2, else against a dummy) and, when
+ * `legacyIterations` > 0 (imported PBKDF2 hashes exist), PBKDF2 to that many iterations in all (the
+ * stored PBKDF2 hash's own, topped up, or a dummy run). Both run at once on the thread pool.
+ */
+export async function verifyInEqualWork(
+  password: string,
+  encoded: string | undefined,
+  legacyIterations: number,
+): Promise<boolean> {
+  const stored = encoded ?? '';
+  const isArgon2 = stored.startsWith('$argon2');
+  const ownRounds = pbkdf2Iterations(stored);
+  const argon2 = verifyPassword(password, isArgon2 ? stored : await dummyHash());
+  const legacy = ownRounds ? verifyDjangoPbkdf2(password, stored) : Promise.resolve(false);
+  const topUp = Math.max(0, legacyIterations - ownRounds);
+  const padding = topUp ? pbkdf2(password, 'latchkey-equal-work', topUp) : undefined;
+  const [argon2Ok, legacyOk] = await Promise.all([argon2, legacy, padding]);
+  return isArgon2 ? argon2Ok : legacyOk;
 }

@@ -1,7 +1,7 @@
 /**
  * @module
- * Housekeeping without an operator: expired tokens, expired cookie sessions and ended throttle windows are
- * deleted now and then,
+ * Housekeeping without an operator: expired tokens, expired cookie sessions, ended throttle windows and
+ * audit events past AUDIT_RETENTION are deleted now and then,
  * piggybacked on logins. Expired tokens are refused whether or not they were purged (the check reads
  * `expires_at`), so purging is about table size only, and the table grows only through logins: a
  * purge driven by logins keeps up with it on any runtime, with no timer to start or stop, also where
@@ -13,6 +13,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
+import { errorSummary } from '../db/errors.ts';
 import type { Database } from '../db/open.ts';
 import { throttleCounters } from '../db/schema.ts';
 import { JOB_SCOPE, type Throttle } from './throttle.ts';
@@ -28,6 +29,7 @@ export interface PurgeResult {
   tokens: number;
   sessions: number;
   counters: number;
+  events: number;
 }
 
 /** Purges expired rows, opportunistically (`kick`) or on demand (`run`). */
@@ -36,6 +38,7 @@ export class Purger {
   readonly #tokens: TokenStore;
   readonly #throttle: Throttle;
   readonly #sessions: { purgeExpired(now: Date): Promise<number> } | undefined;
+  readonly #events: { purgeExpired(now: Date, batch: number): Promise<number> } | undefined;
   readonly #intervalMs: number;
   readonly #log: (line: Record<string, unknown>) => void;
   #nextPoll = 0;
@@ -47,6 +50,7 @@ export class Purger {
       tokens: TokenStore;
       throttle: Throttle;
       sessions?: { purgeExpired(now: Date): Promise<number> };
+      events?: { purgeExpired(now: Date, batch: number): Promise<number> };
     },
     config: Pick<Config, 'TOKEN_PURGE_INTERVAL'>,
     log: (line: Record<string, unknown>) => void,
@@ -55,21 +59,19 @@ export class Purger {
     this.#tokens = stores.tokens;
     this.#throttle = stores.throttle;
     this.#sessions = stores.sessions;
+    this.#events = stores.events;
     this.#intervalMs = config.TOKEN_PURGE_INTERVAL * 1000;
     this.#log = log;
   }
 
-  /** Deletes every expired token (in batches), expired session and ended throttle window. */
+  /** Deletes every expired token, expired session, ended throttle window and old audit event. */
   async run(now = new Date()): Promise<PurgeResult> {
-    let tokens = 0;
-    for (;;) {
-      const gone = await this.#tokens.purgeExpired(now, PURGE_BATCH);
-      tokens += gone;
-      if (gone < PURGE_BATCH) break;
-    }
+    const tokens = await inBatches((batch) => this.#tokens.purgeExpired(now, batch));
     const sessions = (await this.#sessions?.purgeExpired(now)) ?? 0;
     const counters = await this.#throttle.purge(now);
-    return { tokens, sessions, counters };
+    const old = this.#events;
+    const events = old ? await inBatches((batch) => old.purgeExpired(now, batch)) : 0;
+    return { tokens, sessions, counters, events };
   }
 
   /**
@@ -104,16 +106,26 @@ export class Purger {
       try {
         if (!(await this.claimLease(now))) return undefined;
         const result = await this.run(now);
-        if (result.tokens || result.sessions || result.counters)
+        if (result.tokens || result.sessions || result.counters || result.events)
           this.#log({ msg: 'purged expired rows', ...result });
         return result;
       } catch (err) {
-        this.#log({ level: 'error', msg: 'purge failed', error: String(err) });
+        this.#log({ level: 'error', msg: 'purge failed', ...errorSummary(err) });
         return undefined;
       } finally {
         this.#running = undefined;
       }
     })();
     return this.#running;
+  }
+}
+
+/** Runs a batched delete until a batch comes back short; returns the total. */
+async function inBatches(purge: (batch: number) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const gone = await purge(PURGE_BATCH);
+    total += gone;
+    if (gone < PURGE_BATCH) return total;
   }
 }

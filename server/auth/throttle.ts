@@ -148,25 +148,34 @@ export class Throttle {
   }
 }
 
-/** Whose failed logins an attempt counts as: the account's username, whichever identifier was sent. */
-export async function loginIdentity(
-  users: { byEmail(email: string): Promise<{ username: string } | undefined> },
-  body: { username?: string | undefined; email?: string | undefined },
-): Promise<string> {
-  if (body.username) return body.username.toLowerCase();
-  if (!body.email) return '';
-  // By e-mail: the same counter as by username, so alternating the two does not double the budget.
-  return ((await users.byEmail(body.email))?.username ?? body.email).toLowerCase();
+/**
+ * The one form a submitted login identifier is counted under: Unicode-normalised (NFKC) and
+ * lower-cased, so `ALICE`, `alice` and their compatibility variants share a counter.
+ */
+export function canonicalIdentifier(identifier: string): string {
+  return identifier.normalize('NFKC').toLowerCase();
 }
 
-/** The counters one login attempt is charged to: per username and per client address (bucket). */
+/**
+ * The counters one login attempt is charged to:
+ * - the account it names, by id, whenever one is found: however the name is spelled (JavaScript's and
+ *   the database's case mappings disagree, e.g. on `İ`) and whether it came as username or e-mail, an
+ *   account has one budget;
+ * - the submitted identifier in its canonical form, always, whatever it resolves to: so the counters
+ *   behave the same for registered and unregistered names and e-mails (no oracle);
+ * - the client address (IPv6 by /64).
+ */
 export function loginKeys(
   config: { LOGIN_THROTTLE_USER: number; LOGIN_THROTTLE_IP: number },
-  identity: string,
+  who: { accountId?: number | undefined; submitted: string },
   ip: string,
 ): ThrottleKey[] {
-  return [
-    { scope: 'login:user', value: identity, limit: config.LOGIN_THROTTLE_USER },
-    { scope: 'login:ip', value: addressBucket(ip), limit: config.LOGIN_THROTTLE_IP },
+  const keys: ThrottleKey[] = [
+    { scope: 'login:user', value: canonicalIdentifier(who.submitted), limit: config.LOGIN_THROTTLE_USER },
   ];
+  if (who.accountId !== undefined) {
+    keys.push({ scope: 'login:account', value: String(who.accountId), limit: config.LOGIN_THROTTLE_USER });
+  }
+  keys.push({ scope: 'login:ip', value: addressBucket(ip), limit: config.LOGIN_THROTTLE_IP });
+  return keys;
 }

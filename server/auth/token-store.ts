@@ -7,12 +7,16 @@
  * setting is 0 (both 0: never expires). Renewal is written at most once per TOKEN_REFRESH_INTERVAL, so a
  * busy token costs one indexed read per request and an occasional write. The interval is capped at half
  * the idle timeout: a token in steady use must never expire between two renewals.
+ *
+ * Lookups go through the verify cache when one is given (see verify-cache.ts): a busy key costs no
+ * database round trip, and every write here that ends a token forgets it there at once.
  */
 import { and, asc, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/open.ts';
 import { type Token, tokens, users } from '../db/schema.ts';
 import { digestKey, displayPrefix, makeKey, newTokenId } from './tokens.ts';
+import type { VerifyCache } from './verify-cache.ts';
 
 /** The expiry settings a store needs (a slice of Config). */
 export type ExpiryPolicy = Pick<
@@ -69,10 +73,12 @@ export class TokenStore {
   readonly #policy: ExpiryPolicy;
   readonly #byDigest;
   readonly #refreshMs: number;
+  readonly #cache: VerifyCache | undefined;
 
-  constructor(db: Database, policy: ExpiryPolicy) {
+  constructor(db: Database, policy: ExpiryPolicy, cache?: VerifyCache) {
     this.#db = db;
     this.#policy = policy;
+    this.#cache = cache;
     const interval = policy.TOKEN_REFRESH_INTERVAL * 1000;
     this.#refreshMs = policy.TOKEN_TTL > 0 ? Math.min(interval, (policy.TOKEN_TTL * 1000) / 2) : interval;
     this.#byDigest = db
@@ -133,8 +139,15 @@ export class TokenStore {
 
   /** Finds a token by its key (any state); undefined when no row has that digest. */
   async find(key: string): Promise<TokenWithUser | undefined> {
-    const rows = await this.#byDigest.execute({ digest: digestKey(key) });
-    return rows[0];
+    const digest = digestKey(key);
+    const cache = this.#cache;
+    if (cache === undefined) return (await this.#byDigest.execute({ digest }))[0];
+    const cached = cache.get(digest, Date.now());
+    if (cached !== undefined) return cached;
+    const epoch = cache.epoch;
+    const found = (await this.#byDigest.execute({ digest }))[0];
+    if (found !== undefined) cache.set(digest, found, epoch, Date.now());
+    return found;
   }
 
   /** Whether a found token is past its expiry at `now`. */
@@ -146,10 +159,11 @@ export class TokenStore {
   async touch(token: TokenWithUser['token'], now = new Date()): Promise<void> {
     const last = token.lastUsedAt?.getTime() ?? 0;
     if (now.getTime() - last < this.#refreshMs) return;
-    await this.#db
-      .update(tokens)
-      .set({ lastUsedAt: now, expiresAt: expiryFor(token.createdAt, now, this.#policy) })
-      .where(eq(tokens.id, token.id));
+    const expiresAt = expiryFor(token.createdAt, now, this.#policy);
+    await this.#db.update(tokens).set({ lastUsedAt: now, expiresAt }).where(eq(tokens.id, token.id));
+    // The row may be the cached one: renew it in place, or every later request would write again.
+    token.lastUsedAt = now;
+    token.expiresAt = expiresAt;
   }
 
   /** Revokes one token; with `userId`, only if it belongs to that user. Returns whether a row went. */
@@ -157,6 +171,7 @@ export class TokenStore {
     const where =
       userId === undefined ? eq(tokens.id, id) : and(eq(tokens.id, id), eq(tokens.userId, userId));
     const gone = await this.#db.delete(tokens).where(where).returning({ id: tokens.id });
+    if (gone.length > 0) this.#cache?.forgetToken(id);
     return gone.length > 0;
   }
 
@@ -167,6 +182,7 @@ export class TokenStore {
         ? eq(tokens.userId, userId)
         : and(eq(tokens.userId, userId), ne(tokens.id, exceptId));
     const gone = await this.#db.delete(tokens).where(where).returning({ id: tokens.id });
+    this.#cache?.forgetUser(userId);
     return gone.length;
   }
 

@@ -3,10 +3,24 @@
  * User rows: lookup by username (case-insensitive) or e-mail, creation, updates, password changes, and
  * the credential check used by every login path (REST, admin form, CLI).
  */
-import { eq, sql } from 'drizzle-orm';
+import { eq, like, sql } from 'drizzle-orm';
+import { isUniqueViolation } from '../db/errors.ts';
 import type { Database } from '../db/open.ts';
 import { type User, users } from '../db/schema.ts';
-import { burnVerification, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
+import {
+  hashPassword,
+  MAX_PBKDF2_ITERATIONS,
+  needsRehash,
+  pbkdf2Iterations,
+  verifyInEqualWork,
+} from './passwords.ts';
+import type { VerifyCache } from './verify-cache.ts';
+
+/** How long the highest PBKDF2 iteration count among stored hashes is reused before it is read again. */
+const LEGACY_WORK_TTL_MS = 5 * 60_000;
+
+/** Why a login's credentials were refused (recorded in the audit trail, never shown to the client). */
+export type LoginRefusal = 'unknown_user' | 'bad_password' | 'inactive';
 
 /** Fields accepted when creating a user. */
 export interface NewUser {
@@ -33,18 +47,16 @@ export class DuplicateUserError extends Error {
   }
 }
 
-/** Whether a driver error is PostgreSQL's unique_violation (drizzle wraps the driver's error in `cause`). */
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } } | undefined;
-  return e?.code === '23505' || e?.cause?.code === '23505';
-}
-
 /** User data access bound to one database. */
 export class UserStore {
   readonly #db: Database;
+  readonly #cache: Pick<VerifyCache, 'forgetUser'> | undefined;
+  #legacyWork: { iterations: Promise<number>; until: number } | undefined;
 
-  constructor(db: Database) {
+  /** `cache`: the verify cache to forget a user in when this store changes them. */
+  constructor(db: Database, cache?: Pick<VerifyCache, 'forgetUser'>) {
     this.#db = db;
+    this.#cache = cache;
   }
 
   /** The user with this username, compared case-insensitively. */
@@ -111,6 +123,7 @@ export class UserStore {
     }
     try {
       const rows = await this.#db.update(users).set(changes).where(eq(users.id, id)).returning();
+      this.#cache?.forgetUser(id);
       return rows[0];
     } catch (err) {
       if (isUniqueViolation(err)) throw new DuplicateUserError();
@@ -124,28 +137,54 @@ export class UserStore {
       .update(users)
       .set({ password: await hashPassword(password) })
       .where(eq(users.id, id));
+    this.#cache?.forgetUser(id);
+  }
+
+  /** The account a login names: by username (case-insensitive), else by e-mail when exactly one has it. */
+  findForLogin(identifier: { username?: string | undefined; email?: string | undefined }) {
+    if (identifier.username) return this.byUsername(identifier.username);
+    if (identifier.email) return this.byEmail(identifier.email);
+    return Promise.resolve(undefined);
   }
 
   /**
-   * Checks credentials in constant work: an unknown user costs one dummy verification, so timing does
-   * not reveal which usernames exist. Returns the user only when the password matches and the account
-   * is active. Upgrades legacy (Django pbkdf2) or weaker hashes after a successful check and records
-   * the login time.
+   * Checks a login's password against the account found (or none) in the same work whatever its stored
+   * hash is (see verifyInEqualWork), so timing tells nobody which accounts exist or were imported.
+   * On success, upgrades a legacy or weaker hash and records the login time.
    */
-  async authenticate(identifier: { username?: string; email?: string }, password: string) {
-    const user = identifier.username
-      ? await this.byUsername(identifier.username)
-      : identifier.email
-        ? await this.byEmail(identifier.email)
-        : undefined;
-    if (!user) {
-      await burnVerification(password);
-      return undefined;
-    }
-    if (!(await verifyPassword(password, user.password)) || !user.isActive) return undefined;
+  async checkLogin(user: User | undefined, password: string): Promise<LoginRefusal | undefined> {
+    const ok = await verifyInEqualWork(password, user?.password, await this.#legacyIterations());
+    if (!user) return 'unknown_user';
+    if (!ok) return 'bad_password';
+    if (!user.isActive) return 'inactive';
     const changes: Partial<User> = { lastLogin: new Date() };
     if (needsRehash(user.password)) changes.password = await hashPassword(password);
     await this.#db.update(users).set(changes).where(eq(users.id, user.id));
-    return user;
+    // An upgraded PBKDF2 hash may have been the most expensive one: read the figure again soon.
+    if (changes.password && pbkdf2Iterations(user.password)) this.#legacyWork = undefined;
+    return undefined;
+  }
+
+  /**
+   * The highest PBKDF2 iteration count among stored (imported, not yet upgraded) hashes; 0 when none.
+   * Cached for a few minutes: it only decides how much work a login does, never who gets in.
+   */
+  #legacyIterations(): Promise<number> {
+    const now = Date.now();
+    if (this.#legacyWork && now < this.#legacyWork.until) return this.#legacyWork.iterations;
+    const rounds = sql`split_part(${users.password}, '$', 2)`;
+    const iterations = this.#db
+      .select({ most: sql<number | null>`max(case when ${rounds} ~ '^[0-9]{1,8}$' then ${rounds}::int end)` })
+      .from(users)
+      .where(like(users.password, 'pbkdf2\\_sha256$%'))
+      .then(([row]) => Math.min(Number(row?.most ?? 0), MAX_PBKDF2_ITERATIONS))
+      .catch(() => 0);
+    this.#legacyWork = { iterations, until: now + LEGACY_WORK_TTL_MS };
+    return iterations;
+  }
+
+  /** Forgets the cached PBKDF2 figure (after an import into a running server's database, in tests). */
+  forgetLegacyWork(): void {
+    this.#legacyWork = undefined;
   }
 }

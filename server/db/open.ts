@@ -5,6 +5,7 @@
  * starting together do not race.
  */
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { type ChangeFeed, pgliteChangeFeed, postgresChangeFeed } from './change-feed.ts';
 import { lockDataDir } from './lock.ts';
 import * as schema from './schema.ts';
 
@@ -17,7 +18,26 @@ export interface OpenDatabase {
   driver: 'pglite' | 'postgres';
   /** Applies the pending drizzle-kit migrations (idempotent; done by openDatabase unless told not to). */
   migrate(): Promise<void>;
+  /**
+   * The change feed of this database (opened on first call, one per open database; closed by close()):
+   * on PostgreSQL a dedicated listening connection, on PGlite the embedded database's own notifications.
+   */
+  changes(): Promise<ChangeFeed>;
   close(): Promise<void>;
+}
+
+/** Memoises a feed and closes it before the database. */
+function feedOnce(open: () => Promise<ChangeFeed>) {
+  let feed: Promise<ChangeFeed> | undefined;
+  return {
+    get: () => {
+      feed ??= open();
+      return feed;
+    },
+    close: async () => {
+      if (feed) await (await feed.catch(() => undefined))?.close();
+    },
+  };
 }
 
 /** Where the drizzle-kit SQL lives, resolved from this file so any working directory works. */
@@ -49,9 +69,11 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
       connection: { application_name: options.holder ?? 'latchkey' },
     });
     const db = drizzle(client, { schema }) as unknown as Database;
+    const feed = feedOnce(() => postgresChangeFeed(url, `${options.holder ?? 'latchkey'} (changes)`));
     const opened: OpenDatabase = {
       db,
       driver: 'postgres',
+      changes: feed.get,
       async migrate() {
         const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
         // One dedicated connection takes a session-level advisory lock, which serialises concurrent
@@ -70,7 +92,10 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
           await session.end({ timeout: 5 });
         }
       },
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        await feed.close();
+        await client.end({ timeout: 5 });
+      },
     };
     if (migrate) {
       try {
@@ -93,15 +118,18 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
     const { drizzle } = await import('drizzle-orm/pglite');
     const client = await PGlite.create(dataDir.startsWith('memory://') ? dataDir : `${dataDir}/pgdata`);
     const db = drizzle(client, { schema }) as unknown as Database;
+    const feed = feedOnce(() => pgliteChangeFeed(client));
     const opened: OpenDatabase = {
       db,
       driver: 'pglite',
+      changes: feed.get,
       async migrate() {
         const { migrate: run } = await import('drizzle-orm/pglite/migrator');
         await run(drizzle(client, { schema }), { migrationsFolder });
       },
       close: async () => {
         try {
+          await feed.close();
           await client.close();
         } finally {
           release();

@@ -1,8 +1,8 @@
 /**
- * The admin API (issue 5, point 3): staff only (others 403, anonymous 401); users listed with search
- * and paging, created, read, updated (active, staff, superuser, password), deleted; tokens listed by
- * user with paging, created for a user with the key shown once, revoked. Only superusers may touch
- * superusers; nobody may deactivate or delete themselves.
+ * The admin API, which can do anything to any account, so its guards are tested first: staff only (others
+ * 403, anonymous 401); users listed with search and paging, created, read, updated (active, staff,
+ * superuser, password), deleted; tokens listed by user with paging, created for a user with the key shown
+ * once, revoked. Only superusers may touch superusers; nobody may deactivate or delete themselves.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../server/errors.ts';

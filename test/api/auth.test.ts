@@ -1,8 +1,8 @@
 /**
- * The DRF / dj-rest-auth wire format of login, logout and logout-everywhere (design §3), case by case
- * against the Django peer's captured behaviour (shared/bench/peer-django/behaviour.txt, cited as
- * "peer NN"). Where Latchkey deliberately differs (no 301 for a missing slash, Bearer accepted, logout
- * without a token is a 401), the test says so.
+ * The DRF / dj-rest-auth wire format of login, logout and logout-everywhere, case by case as a Django
+ * REST Framework server answers it, so that existing DRF clients (the tutorial's jQuery page, curl
+ * scripts) work unchanged. Where Latchkey deliberately differs (no 301 for a missing slash, Bearer
+ * accepted, logout without a token is a 401), the test says how DRF answers and why.
  */
 import { createHash, pbkdf2Sync } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
@@ -48,12 +48,12 @@ describe('login: body formats', () => {
     await t.user('bench', PASSWORD);
   });
 
-  it('accepts JSON (peer 01)', async () => {
+  it('accepts JSON', async () => {
     await expectLoggedIn(await postJson({ username: 'bench', password: PASSWORD }));
   });
 
   it.each(['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=UTF-8'])(
-    'accepts a form body as %s (peer 02, the jQuery client)',
+    'accepts a form body as %s (what the jQuery client sends)',
     async (type) => {
       const res = await post(`username=bench&password=${encodeURIComponent(PASSWORD)}`, {
         'Content-Type': type,
@@ -65,7 +65,7 @@ describe('login: body formats', () => {
     },
   );
 
-  it('accepts multipart/form-data (peer 03)', async () => {
+  it('accepts multipart/form-data', async () => {
     const form = new FormData();
     form.set('username', 'bench');
     form.set('password', PASSWORD);
@@ -81,12 +81,12 @@ describe('login: body formats', () => {
     await expectLoggedIn(await postJson({ username: 'BENCH', password: PASSWORD }));
   });
 
-  it('answers without a trailing slash too, with no redirect (peer 19 answers 301)', async () => {
+  it('answers without a trailing slash too, with no redirect (a 301 makes clients resend a POST as a GET)', async () => {
     const res = await t.call('POST', '/rest-auth/login', { json: { username: 'bench', password: PASSWORD } });
     await expectLoggedIn(res);
   });
 
-  it('issues a new token at every login, each usable (peer 40)', async () => {
+  it('issues a new token at every login, each usable', async () => {
     const first = await expectLoggedIn(await postJson({ username: 'bench', password: PASSWORD }));
     const second = await expectLoggedIn(await postJson({ username: 'bench', password: PASSWORD }));
     expect(second).not.toBe(first);
@@ -133,11 +133,11 @@ describe('login: refusals', () => {
   });
 
   it.each([
-    ['bad password, JSON (peer 04)', { username: 'bench', password: 'wrong' }],
-    ['unknown user (peer 06)', { username: 'nobody', password: 'whatever' }],
-    ['missing username (peer 09)', { password: PASSWORD }],
-    ['username as a number, coerced like DRF CharField (peer 12)', { username: 123, password: PASSWORD }],
-    ['e-mail that no user has (peer 13)', { email: 'bench@example.com', password: PASSWORD }],
+    ['bad password, JSON', { username: 'bench', password: 'wrong' }],
+    ['unknown user', { username: 'nobody', password: 'whatever' }],
+    ['missing username', { password: PASSWORD }],
+    ['username as a number, coerced like DRF CharField', { username: 123, password: PASSWORD }],
+    ['e-mail that no user has', { email: 'bench@example.com', password: PASSWORD }],
     ['the password with a trailing space', { username: 'bench', password: `${PASSWORD} ` }],
     ['the password with a leading space', { username: 'bench', password: ` ${PASSWORD}` }],
     ['the password in another case', { username: 'bench', password: PASSWORD.toUpperCase() }],
@@ -145,7 +145,7 @@ describe('login: refusals', () => {
     await expectError(await postJson(body), 400, bad);
   });
 
-  it('400 for a bad password in a form body (peer 05)', async () => {
+  it('400 for a bad password in a form body', async () => {
     const res = await post('username=bench&password=wrong', {
       'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8',
     });
@@ -165,11 +165,11 @@ describe('login: refusals', () => {
   });
 
   it.each([
-    ['{} (peer 07)', {}, { password: [MESSAGES.required] }],
-    ['missing password (peer 08)', { username: 'bench' }, { password: [MESSAGES.required] }],
-    ['empty strings (peer 10)', { username: '', password: '' }, { password: [MESSAGES.blank] }],
+    ['{}', {}, { password: [MESSAGES.required] }],
+    ['missing password', { username: 'bench' }, { password: [MESSAGES.required] }],
+    ['empty strings', { username: '', password: '' }, { password: [MESSAGES.blank] }],
     [
-      'invalid e-mail (peer 14)',
+      'invalid e-mail',
       { email: 'not-an-email', password: PASSWORD },
       { email: ['Enter a valid email address.'] },
     ],
@@ -181,14 +181,14 @@ describe('login: refusals', () => {
   });
 
   it.each([
-    ['no body at all (peer 11)', undefined, {}],
+    ['no body at all', undefined, {}],
     ['an empty JSON body', '', { 'Content-Type': 'application/json' }],
     ['an empty form body', '', { 'Content-Type': 'application/x-www-form-urlencoded' }],
   ])('400 password required for %s', async (_name, body, headers) => {
     await expectError(await post(body, headers), 400, { password: [MESSAGES.required] });
   });
 
-  it('400 JSON parse error for malformed JSON (peer 15)', async () => {
+  it('400 JSON parse error for malformed JSON', async () => {
     const res = await post('{"username":', { 'Content-Type': 'application/json' });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { detail: string };
@@ -201,7 +201,7 @@ describe('login: refusals', () => {
     ['"text"', 'str'],
     ['42', 'int'],
     ['null', 'null'],
-  ])('400 "Expected a dictionary" for the JSON body %s (peer 16)', async (body, type) => {
+  ])('400 "Expected a dictionary" for the JSON body %s', async (body, type) => {
     const res = await post(body, { 'Content-Type': 'application/json' });
     await expectError(res, 400, {
       non_field_errors: [`Invalid data. Expected a dictionary, but got ${type}.`],
@@ -227,7 +227,7 @@ describe('login: refusals', () => {
     await expectError(res, 400, bad);
   });
 
-  it.each(['text/plain', 'application/xml'])('415 for Content-Type %s (peer 17)', async (type) => {
+  it.each(['text/plain', 'application/xml'])('415 for Content-Type %s', async (type) => {
     const res = await post('username=bench&password=bench-password-123', { 'Content-Type': type });
     await expectError(res, 415, { detail: `Unsupported media type "${type}" in request.` });
   });
@@ -257,13 +257,13 @@ describe('login: refusals', () => {
     await expectLoggedIn(await postJson({ username: 'bench', password: PASSWORD }));
   });
 
-  it.each(['GET', 'PUT', 'DELETE', 'PATCH'])('405 with Allow for %s (peer 18)', async (method) => {
+  it.each(['GET', 'PUT', 'DELETE', 'PATCH'])('405 with Allow for %s', async (method) => {
     const res = await t.call(method, LOGIN);
     await expectError(res, 405, { detail: `Method "${method}" not allowed.` });
     expect(res.headers.get('allow')).toBe('POST, OPTIONS');
   });
 
-  it('answers a plain OPTIONS with the allowed methods (peer 52, without the metadata body)', async () => {
+  it('answers a plain OPTIONS with the allowed methods (DRF also sends a metadata body, which no client reads)', async () => {
     const res = await t.call('OPTIONS', LOGIN);
     expect(res.status).toBe(204);
     expect(res.headers.get('allow')).toBe('POST, OPTIONS');
@@ -350,22 +350,18 @@ describe('token authentication (test_auth, logout)', () => {
   });
 
   const cases: [string, string | undefined, string][] = [
-    ['no header (peer 20)', undefined, MESSAGES.notAuthenticated],
-    ['"Token" alone (peer 21)', 'Token', MESSAGES.noCredentials],
+    ['no header', undefined, MESSAGES.notAuthenticated],
+    ['"Token" alone', 'Token', MESSAGES.noCredentials],
     ['"Token " with trailing spaces', 'Token   ', MESSAGES.noCredentials],
-    ['"Token a b" (peer 22)', 'Token a b', MESSAGES.spaces],
+    ['"Token a b"', 'Token a b', MESSAGES.spaces],
     ['a tab inside the key, split like Python', 'Token a\tb', MESSAGES.spaces],
-    [
-      'an unknown DRF-style key (peer 23)',
-      'Token 0123456789abcdef0123456789abcdef01234567',
-      MESSAGES.invalidToken,
-    ],
+    ['an unknown DRF-style key', 'Token 0123456789abcdef0123456789abcdef01234567', MESSAGES.invalidToken],
     [
       'a Latchkey key with a bad checksum',
       'Token lk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
       MESSAGES.invalidToken,
     ],
-    ['a non-ASCII key (peer 27)', 'Token caf\u00e9', MESSAGES.invalidCharacters],
+    ['a non-ASCII key', 'Token caf\u00e9', MESSAGES.invalidCharacters],
     ['a control character in the key', 'Token abc\u007f', MESSAGES.invalidCharacters],
     ['an unknown key under Bearer', 'Bearer nonsense', MESSAGES.invalidToken],
     ['another scheme', 'Basic YWxhZGRpbjpvcGVuc2VzYW1l', MESSAGES.notAuthenticated],
@@ -386,7 +382,7 @@ describe('token authentication (test_auth, logout)', () => {
     });
   }
 
-  it('accepts the key with a lower-case keyword (peer 25) and as Bearer (peer 26 refuses it)', async () => {
+  it('accepts the key with a lower-case keyword, as DRF does, and as Bearer (DRF refuses it; OAuth-style clients send it)', async () => {
     for (const header of [`token ${key}`, `Bearer ${key}`, `bearer ${key}`, `TOKEN  ${key}`]) {
       const res = await t.call('GET', '/test_auth', { headers: { Authorization: header } });
       expect({ header, status: res.status, body: await res.json() }).toEqual({
@@ -397,7 +393,7 @@ describe('token authentication (test_auth, logout)', () => {
     }
   });
 
-  it('POST test_auth with no body, from the allowed origin (peer 28)', async () => {
+  it('POST test_auth with no body, from the allowed origin', async () => {
     const res = await t.call('POST', '/test_auth/', {
       token: key,
       headers: { Origin: 'http://127.0.0.1:8001' },
@@ -407,19 +403,19 @@ describe('token authentication (test_auth, logout)', () => {
     expect(await res.json()).toBe('Hello bench! Posted!');
   });
 
-  it('405 for PUT on test_auth with a valid key (peer 30)', async () => {
+  it('405 for PUT on test_auth with a valid key', async () => {
     const res = await t.call('PUT', '/test_auth/', { token: key });
     await expectError(res, 405, { detail: 'Method "PUT" not allowed.' });
     expect(res.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'HEAD', 'OPTIONS', 'POST']);
   });
 
-  it('404 in DRF shape for an unknown path (peer 34 answers HTML)', async () => {
+  it('404 in DRF shape for an unknown path (Django answers an HTML page a JSON client cannot read)', async () => {
     for (const path of ['/nope/', '/nope', '/rest-auth/nope/', '/test_auth/extra/']) {
       await expectError(await t.call('GET', path), 404, { detail: MESSAGES.notFound });
     }
   });
 
-  it('logout revokes the key: reuse and a second logout are 401 Invalid token (peers 35-37)', async () => {
+  it('logout revokes the key: reuse and a second logout are 401 Invalid token', async () => {
     const other = await t.login('bench', PASSWORD);
     const res = await t.call('POST', '/rest-auth/logout', {
       token: key,
@@ -436,12 +432,12 @@ describe('token authentication (test_auth, logout)', () => {
     expect((await t.call('GET', '/test_auth/', { token: other })).status).toBe(200);
   });
 
-  it('logout without a token is a 401, not a false success (peer 38 answers 200)', async () => {
+  it('logout without a token is a 401, not a false success (dj-rest-auth answers 200 though nothing was revoked)', async () => {
     await expectError(await t.call('POST', '/rest-auth/logout/'), 401, { detail: MESSAGES.notAuthenticated });
     expect((await t.call('GET', '/test_auth/', { token: key })).status).toBe(200);
   });
 
-  it('405 for GET on logout (peer 39)', async () => {
+  it('405 for GET on logout', async () => {
     const res = await t.call('GET', '/rest-auth/logout/', { token: key });
     await expectError(res, 405, { detail: 'Method "GET" not allowed.' });
     expect(res.headers.get('allow')).toBe('POST, OPTIONS');
@@ -507,7 +503,7 @@ describe('token authentication (test_auth, logout)', () => {
   });
 });
 
-describe('CORS (peers 44-51)', () => {
+describe('CORS', () => {
   const preflight = (origin: string, method: string, path: string) =>
     t.call('OPTIONS', path, {
       headers: {
@@ -547,7 +543,7 @@ describe('CORS (peers 44-51)', () => {
     expect(get.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('a 401 to the allowed origin carries CORS headers so the page can read it (peer 49)', async () => {
+  it('a 401 to the allowed origin carries CORS headers so the page can read it', async () => {
     const res = await t.call('GET', '/test_auth/', { headers: { Origin: 'http://127.0.0.1:8001' } });
     await expectError(res, 401, { detail: MESSAGES.notAuthenticated });
     expect(res.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8001');

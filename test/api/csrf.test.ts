@@ -1,10 +1,11 @@
 /**
- * CSRF (issue 5, point 2): a cookie-authenticated unsafe request needs X-CSRFToken equal to the
- * csrftoken cookie (and to its session's secret) and a trusted Origin/Referer, else 403
- * `CSRF Failed: <reason>` with Django's reasons; a token-authenticated request never needs it. The
+ * CSRF, since a browser sends cookies with any site's requests: a cookie-authenticated unsafe request needs
+ * X-CSRFToken equal to the csrftoken cookie (and to its session's secret) and a trusted Origin/Referer,
+ * else 403 `CSRF Failed: <reason>` with Django's reasons; a token-authenticated request never needs it. The
  * admin login form is protected the same way, including the login itself.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { throttledMessage } from '../../server/auth/throttle.ts';
 import { type TestApp, testApp } from '../support/app.ts';
 import { CookieJar, setCookies } from '../support/cookies.ts';
 import { resetDatabase } from '../support/db.ts';
@@ -180,6 +181,22 @@ describe('the admin login form', () => {
     browser.store(res);
     const token = await showForm();
     expect(token).toBe(cookie?.value);
+  });
+
+  it('throttles failed logins like the API login: a 429 page with the wait and Retry-After', async () => {
+    t = await testApp({ SESSION_LOGIN: 'true', LOGIN_THROTTLE_USER: '2' });
+    const token = await showForm();
+    for (let i = 0; i < 2; i++) {
+      const wrong = await submit({ csrfmiddlewaretoken: token, username: 'staff', password: 'wrong' });
+      expect(wrong.status).toBe(200);
+    }
+    const res = await submit({ csrfmiddlewaretoken: token, username: 'staff', password: PASSWORD });
+    expect(res.status).toBe(429);
+    const wait = Number(res.headers.get('retry-after'));
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(900);
+    expect(await res.text()).toContain(throttledMessage(wait));
+    expect(browser.get('sessionid')).toBeUndefined();
   });
 
   it('a login with the token opens a staff session and redirects into the admin', async () => {

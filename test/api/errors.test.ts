@@ -20,7 +20,7 @@ describe('an unexpected error', () => {
     const logged: Record<string, unknown>[] = [];
     // A defect below the handler: the user store fails in a way no handler anticipates.
     const users = Object.create(t.services.users) as typeof t.services.users;
-    users.authenticate = () =>
+    users.checkLogin = () =>
       Promise.reject(new TypeError("Cannot read properties of undefined (reading 'hash')"));
     const app = recordCalls(createApp({ ...t.services, users, log: (line) => logged.push(line) }));
     const res = await app.request('/rest-auth/login/?next=/x', {
@@ -41,7 +41,8 @@ describe('an unexpected error', () => {
         level: 'error',
         msg: 'unhandled error',
         path: '/rest-auth/login/',
-        error: "TypeError: Cannot read properties of undefined (reading 'hash')",
+        // The class only: messages of query errors carry their parameters (hashes, typed passwords).
+        error: 'TypeError',
       },
     ]);
     const everything = JSON.stringify(logged);

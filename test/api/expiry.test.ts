@@ -1,8 +1,9 @@
 /**
- * Token expiry (issue 3, point 2): the sliding idle timeout (TOKEN_TTL) renewed at most once per
- * TOKEN_REFRESH_INTERVAL, the absolute lifetime (TOKEN_MAX_TTL) no renewal passes, 0 disabling either,
- * "Invalid token." for expired keys, and purging: on demand, and automatically under a lease that
- * lets one instance at a time do it. The clock is faked (Date only; timers stay real for the drivers).
+ * Token expiry, so a leaked key stops working on its own: the sliding idle timeout (TOKEN_TTL) renewed at
+ * most once per TOKEN_REFRESH_INTERVAL, the absolute lifetime (TOKEN_MAX_TTL) no renewal passes, 0
+ * disabling either, "Invalid token." for expired keys, and purging: on demand, and automatically under a
+ * lease that lets one instance at a time do it. The clock is faked (Date only; timers stay real for the
+ * drivers).
  */
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -146,7 +147,7 @@ describe('expired tokens', () => {
     const user = await t.services.users.byUsername('alice');
     await t.services.sessions.open(user?.id as number, new Date(start - 15 * 24 * HOUR));
     at(61_000);
-    expect(await t.services.purger.run()).toEqual({ tokens: 1, sessions: 1, counters: 0 });
+    expect(await t.services.purger.run()).toEqual({ tokens: 1, sessions: 1, counters: 0, events: 0 });
     expect(await row(key)).toBeUndefined();
     expect(await use(fresh)).toBe(200);
   });
@@ -194,10 +195,10 @@ describe('the purge lease', () => {
     const purger = new Purger(t.services.db, t.services, { TOKEN_PURGE_INTERVAL: 3600 }, (l) =>
       lines.push(l),
     );
-    expect(await purger.kick()).toEqual({ tokens: 0, sessions: 0, counters: 0 });
+    expect(await purger.kick()).toEqual({ tokens: 0, sessions: 0, counters: 0, events: 0 });
     expect(await purger.kick()).toBeUndefined(); // polled too recently
     at(HOUR + 60_000);
-    expect(await purger.kick()).toEqual({ tokens: 0, sessions: 0, counters: 0 });
+    expect(await purger.kick()).toEqual({ tokens: 0, sessions: 0, counters: 0, events: 0 });
     const broken = new Purger(
       {
         insert: () => {

@@ -1,8 +1,8 @@
 /**
- * Session login (issue 5, point 1): SESSION_LOGIN off never sets a cookie; on, login opens a
- * server-side session with an HttpOnly `sessionid` and a script-readable `csrftoken`, Secure with the
- * `__Host-` prefix over HTTPS; logout, logoutall, deactivation, password changes and expiry end it,
- * on every instance at once (the state is only in the database).
+ * Session login, the tutorial's cookie flow done safely: SESSION_LOGIN off never sets a cookie; on, login
+ * opens a server-side session with an HttpOnly `sessionid` and a script-readable `csrftoken`, Secure with
+ * the `__Host-` prefix over HTTPS; logout, logoutall, deactivation, password changes and expiry end it, on
+ * every instance at once (the state is only in the database).
  */
 import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
@@ -310,7 +310,10 @@ describe('an admin changing their own password over a session', () => {
     expect((await withCookies(t, here, 'GET', '/admin/api/users/')).status).toBe(200);
     expect((await withCookies(t, elsewhere, 'GET', '/admin/api/users/')).status).toBe(401);
     expect((await t.call('GET', '/test_auth/', { token: hereKey })).status).toBe(401);
-    const live = await t.services.db.select().from(sessions).where(eq(sessions.userId, staff?.id as number));
+    const live = await t.services.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.userId, staff?.id as number));
     expect(live).toHaveLength(1);
   });
 });

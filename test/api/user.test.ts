@@ -1,6 +1,6 @@
 /**
- * The account operations (issue 3, points 5 and 6): the caller's details with DRF field errors, and the
- * password change with its policy, its errors and the revocation of every other token.
+ * The account operations, as dj-rest-auth's clients call them: the caller's details with DRF field errors,
+ * and the password change with its policy, its errors and the revocation of every other token.
  */
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';

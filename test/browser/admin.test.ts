@@ -1,10 +1,10 @@
 /**
- * The admin page in Chromium (issue 5, points 4 and 5), against real servers: the tutorial's session
- * experiment in both settings (SESSION_LOGIN on: a REST login by a staff user opens /admin/ without a
- * second login; off: /admin/ asks to log in and the API set no cookie), the admin's own login form and
- * logout, and the admin flows: users listed and created; on a user's page, tokens listed with prefix,
- * label, dates, a token created with its key shown once and revoked, the user deactivated. The user
- * page's other flows are in admin-user.test.ts.
+ * The admin page in Chromium, against real servers (cookies, CSRF and redirects are the browser's): the
+ * tutorial's session experiment in both settings (SESSION_LOGIN on: a REST login by a staff user opens
+ * /admin/ without a second login; off: /admin/ asks to log in and the API set no cookie), the admin's own
+ * login form and logout, and the admin flows: users listed and created; on a user's page, tokens listed
+ * with prefix, label, dates, a token created with its key shown once and revoked, the user deactivated. The
+ * user page's other flows are in admin-user.test.ts.
  */
 import { createClient } from '@latchkey/sdk';
 import type { Browser, BrowserContext, Page } from 'playwright-core';

@@ -21,11 +21,13 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
- * `describe` for a browser suite: run once, in the PGlite run; without Chromium skipped with a visible
- * message, but under CI a missing Chromium fails the run, since the browser tests are mandatory there.
+ * `describe` for a browser suite: without Chromium skipped with a visible message, but under CI a
+ * missing Chromium fails the run, since the browser tests are mandatory there. Browser suites run in
+ * the PGlite run only, except those with `postgres: true`, which run in the PostgreSQL run too (they
+ * start their server on a scratch database of DATABASE_URL's server).
  */
-export function describeBrowser(name: string, body: () => void): void {
-  if (process.env.DATABASE_URL) {
+export function describeBrowser(name: string, body: () => void, options: { postgres?: boolean } = {}): void {
+  if (process.env.DATABASE_URL && !options.postgres) {
     // Not a missing prerequisite: the PGlite run of the same CI covers them.
     console.warn(`\n[browser tests] "${name}" runs in the PGlite run only (DATABASE_URL is set)\n`);
     describe.skip(name, body);
@@ -123,7 +125,11 @@ export interface TestServer extends Running {
   password: string;
 }
 
-/** Starts `server/node.ts` (the `npm start` entry) on 127.0.0.1:`port` with a new embedded database. */
+/**
+ * Starts `server/node.ts` (the `npm start` entry) on 127.0.0.1:`port` with a new embedded database,
+ * unless `env` names another (DATABASE_URL or LATCHKEY_DATA_DIR). With `DEMO_USER: 'false'` there are
+ * no demo credentials (username and password are empty).
+ */
 export async function startServer(port: number, env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'latchkey-browser-'));
   const running = await startProcess(
@@ -138,19 +144,44 @@ export async function startServer(port: number, env: Record<string, string> = {}
       DEMO_USER: 'true',
       ...env,
     },
-    /password: \S+/,
+    env.DEMO_USER === 'false' ? /Latchkey listening on/ : /password: \S+/,
   );
   const password = /password: (\S+)/.exec(running.output())?.[1] ?? '';
   return {
     ...running,
     url: `http://127.0.0.1:${port}`,
-    username: 'demo',
+    username: password ? 'demo' : '',
     password,
     async stop() {
       await running.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs `npm run manage -- <args>` (scripts/manage.ts) with `env`, writing `stdin` to it (a password for
+ * `--password-stdin`); resolves with its output, rejects when it exits with another status than 0.
+ */
+export function manage(args: string[], env: Record<string, string>, stdin = ''): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/manage.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: undefined, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stdin?.end(stdin);
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`manage ${args[0]} exited with ${code}:\n${output}`)),
+    );
+  });
 }
 
 /** Starts `npm run client-demo` (scripts/client-demo.ts) on `port`, calling the API at `api`. */

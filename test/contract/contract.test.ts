@@ -1,5 +1,6 @@
 /**
- * Contract tests (design §4, §5): every operation in openapi.yaml is called through the SDK by its
+ * Contract tests, so openapi.yaml (and the SDK generated from it) never promises what the server does
+ * not do: every operation in openapi.yaml is called through the SDK by its
  * entry in operations.ts, against the real app in-process (`fetch: app.fetch`) and over a real socket,
  * and every response is checked against the schema documented for its status and media type. An
  * undocumented status, an operation without an entry, or a documented status that no entry reaches

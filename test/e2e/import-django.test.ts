@@ -1,15 +1,14 @@
 /**
- * Migration from DRF (issue 3, point 9) against a database that real Django created: the peer in
- * ../shared/bench/peer-django runs Django + DRF on its own PostgreSQL database; we log in there to get
- * a genuine 40-hex key, stop it, run `manage import-django` as a real process into PGlite and into
- * PostgreSQL, and then use the same key and password against Latchkey (in-process, on the imported
- * database): the key authenticates, the pbkdf2 hash verifies and is upgraded to argon2id, ids and
- * flags survive, and a second run changes nothing.
+ * Migration from DRF against a database that real Django created (a hand-made one would only test our
+ * assumptions): the Django app in ../shared/bench/peer-django (outside this repository) runs Django + DRF
+ * on its own PostgreSQL database; we log in there to get a genuine 40-hex key, stop it, run `manage
+ * import-django` as a real process into PGlite and into PostgreSQL, and then use the same key and password
+ * against Latchkey (in-process, on the imported database): the key authenticates, the pbkdf2 hash verifies
+ * and is upgraded to argon2id, ids and flags survive, and a second run changes nothing.
  *
- * Needs the peer's Debian packages (python3-django python3-djangorestframework
- * python3-django-cors-headers python3-psycopg2 gunicorn; .ci/run installs them) and PostgreSQL at
- * 127.0.0.1:5432 as `postgres` (PEER_ADMIN_URL). Without them the suite is skipped with a message, and
- * fails under CI.
+ * Needs the peer's Debian packages (python3-django python3-djangorestframework python3-django-cors-headers
+ * python3-psycopg2 gunicorn; .ci/run installs them) and PostgreSQL at 127.0.0.1:5432 as `postgres`
+ * (PEER_ADMIN_URL). Without them the suite is skipped with a message, and fails under CI.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

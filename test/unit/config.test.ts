@@ -1,9 +1,11 @@
 /**
- * Configuration (design §5): every option has a default, booleans accept true/false/1/0, durations are
- * whole seconds, and a bad value is a ConfigError naming the variable (one line, as start-up prints it).
+ * Configuration, so an operator never runs with a silently ignored setting: every option has a default,
+ * booleans accept true/false/1/0, durations are whole seconds, and a bad value is a ConfigError naming the
+ * variable (one line, as start-up prints it).
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../server/config.ts';
+import { startupFailure } from '../../server/bootstrap.ts';
+import { ConfigError, loadConfig, MAX_COOKIE_AGE, redactCredentials } from '../../server/config.ts';
 
 function failure(env: Record<string, string>): ConfigError {
   try {
@@ -134,5 +136,37 @@ describe('bad values', () => {
     expect(failure({ CORS_ALLOWED_ORIGINS: 'http://localhost:8001/' }).message).toContain(
       '"http://localhost:8001"',
     );
+  });
+});
+
+describe('edges that used to pass validation and fail later', () => {
+  it('bounds SESSION_TTL by the 400 days a cookie may last (login answered 500 after making the token)', () => {
+    expect(loadConfig({ SESSION_TTL: String(MAX_COOKIE_AGE) }).SESSION_TTL).toBe(34_560_000);
+    const err = failure({ SESSION_TTL: String(MAX_COOKIE_AGE + 1) });
+    expect(err.message).toContain('SESSION_TTL');
+    expect(err.message).toContain('400 days');
+  });
+
+  it('refuses LOGIN_THROTTLE_WINDOW=0 (it silently turned throttling off) and says how to turn it off', () => {
+    const err = failure({ LOGIN_THROTTLE_WINDOW: '0' });
+    expect(err.message).toContain('LOGIN_THROTTLE_WINDOW');
+    expect(err.message).toContain('LOGIN_THROTTLE_USER=0');
+  });
+
+  it('never shows the password of a bad DATABASE_URL', () => {
+    const err = failure({ DATABASE_URL: 'postgress://app:s3cret-Pa55@db.example:5432/app' });
+    expect(err.message).toContain('DATABASE_URL');
+    expect(err.message).toContain('postgress://app:***@db.example:5432/app');
+    expect(err.message).not.toContain('s3cret');
+    expect(startupFailure(err)).not.toContain('s3cret');
+  });
+
+  it('redacts credentials in any start-up failure, a driver error quoting the URL included', () => {
+    const err = new Error('connect failed for postgres://app:p@ss:w0rd@10.0.0.1:5432/app (timeout)');
+    const line = startupFailure(err);
+    expect(line).toContain('postgres://app:***@10.0.0.1:5432/app');
+    expect(line).not.toMatch(/p@ss|w0rd/);
+    expect(redactCredentials('postgres://localhost/app')).toBe('postgres://localhost/app');
+    expect(redactCredentials('user@example.com')).toBe('user@example.com');
   });
 });

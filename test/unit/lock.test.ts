@@ -1,6 +1,7 @@
 /**
- * The PGlite data-directory lock (design §2): a second opener, in another process or this one, gets a
- * DataDirLockedError naming the holder's PID; a lock left by a dead process is taken over.
+ * The PGlite data-directory lock, since two processes writing one PGlite directory corrupt it: a second
+ * opener, in another process or this one, gets a DataDirLockedError naming the holder's PID; a lock left by
+ * a dead process is taken over.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

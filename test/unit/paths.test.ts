@@ -1,4 +1,7 @@
-/** Trailing slashes are optional (design §3): the request path gets one unless it names a file. */
+/**
+ * Trailing slashes are optional, as DRF clients send either: the request path gets one unless it names a
+ * file.
+ */
 import { describe, expect, it } from 'vitest';
 import { canonicalPath } from '../../server/paths.ts';
 

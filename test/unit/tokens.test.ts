@@ -1,6 +1,7 @@
 /**
- * Token keys (design §3): `lk_` + 30 base62 characters + a 6-character CRC32 checksum, so any single
- * changed character is caught without a database; DRF's 40-hex keys are accepted; only digests are kept.
+ * Token keys, recognisable and self-checking: `lk_` + 30 base62 characters + a 6-character CRC32 checksum,
+ * so any single changed character is caught without a database; DRF's 40-hex keys are accepted; only
+ * digests are kept.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Hono } from 'hono';

@@ -10,6 +10,8 @@
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrfProblem, isHttps } from '../../auth/csrf.ts';
+import { eventOrigin } from '../../auth/events.ts';
+import { checkLogin } from '../../auth/login.ts';
 import {
   clearSessionCookies,
   csrfPolicy,
@@ -20,7 +22,7 @@ import {
   startSession,
 } from '../../auth/session-cookies.ts';
 import { CSRF_SECRET_LENGTH, newCsrfSecret } from '../../auth/sessions.ts';
-import { loginKeys, ThrottledError } from '../../auth/throttle.ts';
+import { ThrottledError } from '../../auth/throttle.ts';
 import { MESSAGES } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { createRouter } from '../factory.ts';
@@ -143,11 +145,18 @@ export function adminPageRoutes(services: Services) {
     if (!username || !password || username.length > 150 || password.length > 4096) {
       return again(ADMIN_LOGIN_ERROR);
     }
-    let ticket: Awaited<ReturnType<Services['throttle']['attempt']>>;
+    const origin = eventOrigin(c, services.clientIp);
+    let user: Awaited<ReturnType<typeof checkLogin>>['user'];
     try {
-      ticket = await services.throttle.attempt(
-        loginKeys(config, username.toLowerCase(), services.clientIp(c)),
-      );
+      // Valid credentials without staff status are refused with the same words (Django's admin does).
+      ({ user } = await checkLogin(services, {
+        username,
+        password,
+        ip: services.clientIp(c),
+        origin,
+        via: 'admin',
+        require: (account) => (account.isStaff ? undefined : 'not_staff'),
+      }));
     } catch (err) {
       if (err instanceof ThrottledError) {
         c.header('Retry-After', String(err.wait));
@@ -155,11 +164,16 @@ export function adminPageRoutes(services: Services) {
       }
       throw err;
     }
-    const user = await services.users.authenticate({ username }, password);
-    // Valid credentials without staff status are refused with the same words (Django's admin does).
-    if (!user?.isStaff) return again(ADMIN_LOGIN_ERROR);
-    await services.throttle.refund(ticket);
+    if (!user) return again(ADMIN_LOGIN_ERROR);
     await startSession(c, services, user.id);
+    await services.events.record({
+      type: 'login',
+      outcome: 'success',
+      actor: user.id,
+      user: user.id,
+      ...origin,
+      detail: { via: 'admin', session: true },
+    });
     return c.redirect(next, 302);
   });
 

@@ -5,6 +5,7 @@
  * the TokenStore.
  */
 import { and, asc, count, eq, ilike, or, type SQL } from 'drizzle-orm';
+import type { VerifyCache } from '../../auth/verify-cache.ts';
 import type { Database } from '../../db/open.ts';
 import { tokens, users } from '../../db/schema.ts';
 
@@ -33,9 +34,12 @@ function searchCondition(search: string | undefined): SQL | undefined {
 /** Admin data access bound to one database. */
 export class AdminStore {
   readonly #db: Database;
+  readonly #cache: Pick<VerifyCache, 'forgetUser'> | undefined;
 
-  constructor(db: Database) {
+  /** `cache`: the verify cache to forget a user in when the admin deletes them. */
+  constructor(db: Database, cache?: Pick<VerifyCache, 'forgetUser'>) {
     this.#db = db;
+    this.#cache = cache;
   }
 
   /** One page of users matching `search`, ordered by id, and how many match in all. */
@@ -55,6 +59,7 @@ export class AdminStore {
   /** Deletes a user (tokens and sessions go with it, by cascade); returns whether a row went. */
   async deleteUser(id: number): Promise<boolean> {
     const gone = await this.#db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
+    this.#cache?.forgetUser(id);
     return gone.length > 0;
   }
 

@@ -29,7 +29,7 @@ const adminHook: typeof validationHook = (result, c) => {
 
 /** Mounts the admin API. */
 export function adminApiRoutes(services: Services) {
-  const handlers = adminHandlers(services, new AdminStore(services.db));
+  const handlers = adminHandlers(services, new AdminStore(services.db, services.verifyCache));
   const staff = <R extends RouteConfig>(route: R) => mounted(services, route, staffOnly);
   return createRouter(adminHook)
     .openapi(staff(routes.adminListUsers), handlers.listUsers)

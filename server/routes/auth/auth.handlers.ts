@@ -5,8 +5,10 @@
  */
 import type { Context } from 'hono';
 import { csrfFailed, originProblem } from '../../auth/csrf.ts';
+import { eventOrigin } from '../../auth/events.ts';
+import { checkLogin } from '../../auth/login.ts';
 import { clearSessionCookies, csrfPolicy, requestSession, startSession } from '../../auth/session-cookies.ts';
-import { loginIdentity, loginKeys } from '../../auth/throttle.ts';
+import { TokenLimitError } from '../../auth/token-store.ts';
 import { ApiError, MESSAGES } from '../../errors.ts';
 import type { AppEnv, Services } from '../../services.ts';
 import { type AppRouteHandler, currentUser, validBody } from '../factory.ts';
@@ -45,20 +47,43 @@ export function authHandlers(services: Services) {
       if (problem) throw csrfFailed(problem);
     }
     const body = validBody(c, LoginBody);
+    const origin = eventOrigin(c, services.clientIp);
     // Counted before the password is checked (429 when over a limit), refunded on success.
-    const identity = await loginIdentity(services.users, body);
-    const ticket = await services.throttle.attempt(
-      loginKeys(services.config, identity, services.clientIp(c)),
-    );
-    const user = await services.users.authenticate(
-      { username: body.username, email: body.username ? undefined : body.email },
-      body.password,
-    );
+    const { user } = await checkLogin(services, {
+      username: body.username,
+      email: body.email,
+      password: body.password,
+      ip: services.clientIp(c),
+      origin,
+      via: 'api',
+    });
     if (!user) throw ApiError.validation({ non_field_errors: [MESSAGES.badCredentials] });
-    await services.throttle.refund(ticket);
     void services.purger.kick();
     const label = body.label?.trim() || labelFromUserAgent(c.req.header('user-agent'));
-    const issued = await services.tokens.issue(user.id, label);
+    let issued: Awaited<ReturnType<Services['tokens']['issue']>>;
+    try {
+      issued = await services.tokens.issue(user.id, label);
+    } catch (err) {
+      if (err instanceof TokenLimitError) {
+        await services.events.record({
+          type: 'login',
+          outcome: 'failure',
+          user: user.id,
+          ...origin,
+          detail: { reason: 'token_limit', via: 'api' },
+        });
+      }
+      throw err;
+    }
+    await services.events.record({
+      type: 'login',
+      outcome: 'success',
+      actor: user.id,
+      user: user.id,
+      token: issued.token.id,
+      ...origin,
+      detail: { via: 'api', label: issued.token.label, session: sessionLogin },
+    });
     if (sessionLogin) await startSession(c, services, user.id);
     return c.json(
       {
@@ -72,18 +97,35 @@ export function authHandlers(services: Services) {
 
   const logoutHandler: AppRouteHandler<typeof logout> = async (c) => {
     const tokenId = c.get('tokenId');
+    const userId = currentUser(c).id;
     if (tokenId) await services.tokens.revoke(tokenId);
-    if (await endRequestSession(c, currentUser(c).id)) {
+    if (await endRequestSession(c, userId)) {
       clearSessionCookies(c, services.config.TRUST_PROXY);
     }
+    await services.events.record({
+      type: 'logout',
+      outcome: 'success',
+      actor: userId,
+      user: userId,
+      token: tokenId,
+      ...eventOrigin(c, services.clientIp),
+    });
     return c.json({ detail: MESSAGES.loggedOut }, 200);
   };
 
   const logoutAllHandler: AppRouteHandler<typeof logoutAll> = async (c) => {
     const userId = currentUser(c).id;
-    await services.tokens.revokeAll(userId);
-    await services.sessions.endAll(userId);
+    const tokens = await services.tokens.revokeAll(userId);
+    const sessions = await services.sessions.endAll(userId);
     if (sessionLogin || c.get('session')) clearSessionCookies(c, services.config.TRUST_PROXY);
+    await services.events.record({
+      type: 'logout_all',
+      outcome: 'success',
+      actor: userId,
+      user: userId,
+      ...eventOrigin(c, services.clientIp),
+      detail: { tokens, sessions },
+    });
     return c.json({ detail: MESSAGES.loggedOut }, 200);
   };
 

@@ -7,7 +7,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { openApiDocument, openApiYaml } from '../../openapi.ts';
 import type { AppEnv } from '../../services.ts';
 import { errorResponses } from '../schemas.ts';
-import { DOCS_HTML, DOCS_JS } from './console.ts';
+import { DOCS_CSS, DOCS_HTML, DOCS_JS } from './console.ts';
 
 const getOpenApiJson = createRoute({
   method: 'get',
@@ -46,6 +46,9 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
   app.get('/docs/', (c) => c.html(DOCS_HTML, 200, { 'Cache-Control': 'no-cache' }));
   app.get('/docs/console.js', (c) =>
     c.body(DOCS_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' }),
+  );
+  app.get('/docs/console.css', (c) =>
+    c.body(DOCS_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' }),
   );
   let json: string | undefined;
   let yaml: string | undefined;
