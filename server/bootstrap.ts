@@ -10,13 +10,11 @@ import { type Config, ConfigError, redactCredentials } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { openDatabase } from './db/open.ts';
 import { users } from './db/schema.ts';
+import { jsonLogger } from './log.ts';
 import { nodeAssets } from './routes/pages/node-assets.ts';
 import { createServices, type Logger, type Services } from './services.ts';
 
-/** A JSON-lines logger on stdout. */
-export const jsonLogger: Logger = (line) => {
-  console.log(JSON.stringify({ time: new Date().toISOString(), ...line }));
-};
+export { jsonLogger } from './log.ts';
 
 /** Opens everything the server needs; `close` releases it. */
 export async function bootstrap(config: Config, holder: string, log: Logger = jsonLogger) {

@@ -44,7 +44,11 @@ export class ApiError extends Error {
     readonly body: Body,
     readonly headers: Record<string, string> = {},
   ) {
+    // An ApiError is an answer, not a bug: no stack trace to capture (it was the main cost of a 401).
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(typeof body.detail === 'string' ? body.detail : `HTTP ${status}`);
+    Error.stackTraceLimit = stackTraceLimit;
   }
 
   /** A `{"detail": message}` error. */

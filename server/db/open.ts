@@ -7,6 +7,7 @@
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { type ChangeFeed, pgliteChangeFeed, postgresChangeFeed } from './change-feed.ts';
 import { lockDataDir } from './lock.ts';
+import { createPglite } from './pglite.ts';
 import * as schema from './schema.ts';
 
 /** The Drizzle database both drivers provide. */
@@ -114,9 +115,8 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
     ? () => {}
     : lockDataDir(dataDir, options.holder ?? 'latchkey');
   try {
-    const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');
-    const client = await PGlite.create(dataDir.startsWith('memory://') ? dataDir : `${dataDir}/pgdata`);
+    const client = await createPglite(dataDir.startsWith('memory://') ? dataDir : `${dataDir}/pgdata`);
     const db = drizzle(client, { schema }) as unknown as Database;
     const feed = feedOnce(() => pgliteChangeFeed(client));
     const opened: OpenDatabase = {

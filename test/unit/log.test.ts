@@ -1,0 +1,45 @@
+/**
+ * The batched JSON-lines log: one write per event-loop turn, a forced write at 64 KiB, and nothing
+ * lost when the process exits before the turn ends.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { batchedJsonLogger } from '../../server/log.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+describe('batchedJsonLogger', () => {
+  it('writes the lines of one turn in one write, each a JSON object with its time', async () => {
+    const writes: string[] = [];
+    const log = batchedJsonLogger((text) => writes.push(text));
+    log({ n: 1 });
+    log({ n: 2 });
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(1);
+    const lines = (writes[0] as string)
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.n)).toEqual([1, 2]);
+    expect(Number.isNaN(Date.parse(lines[0].time))).toBe(false);
+  });
+
+  it('writes at once when 64 KiB are buffered', () => {
+    const writes: string[] = [];
+    const log = batchedJsonLogger((text) => writes.push(text));
+    for (let i = 0; i < 100; i++) log({ filler: 'x'.repeat(1000) });
+    expect(writes.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('flushes what is buffered when the process exits within the turn', () => {
+    const program = `import { jsonLogger } from './server/log.ts'; jsonLogger({ last: 'words' }); process.exit(0);`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout.trim())).toMatchObject({ last: 'words' });
+  });
+});
