@@ -4,6 +4,7 @@
  * registered without touching their services).
  */
 import { createApp } from '../server/app.ts';
+import { ScopeRegistry } from '../server/auth/scopes.ts';
 import { loadConfig } from '../server/config.ts';
 import type { Services } from '../server/services.ts';
 
@@ -15,6 +16,7 @@ export function appForDocs() {
     db: inert,
     users: inert,
     tokens: inert,
+    scopes: new ScopeRegistry(),
     verifyCache: inert,
     sessions: inert,
     throttle: inert,

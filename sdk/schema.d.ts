@@ -11,7 +11,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke any token */
+        /**
+         * Revoke any token
+         * @description Requires scope `admin` when called with a token narrowed by scopes (a full-access token has every scope).
+         */
         delete: operations["adminRevokeToken"];
         options?: never;
         head?: never;
@@ -28,10 +31,15 @@ export interface paths {
         /**
          * List users, with search and paging
          * @description `search` matches username, e-mail, first and last name (case-insensitive; every word must match somewhere). Ordered by id. A page past the end answers 404 `Invalid page.`
+         *
+         *     Requires scope `admin` when called with a token narrowed by scopes (a full-access token has every scope).
          */
         get: operations["adminListUsers"];
         put?: never;
-        /** Create a user */
+        /**
+         * Create a user
+         * @description Requires scope `admin` when called with a token narrowed by scopes (a full-access token has every scope).
+         */
         post: operations["adminCreateUser"];
         delete?: never;
         options?: never;
@@ -46,13 +54,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a user */
+        /**
+         * Read a user
+         * @description Requires scope `admin` when called with a token narrowed by scopes (a full-access token has every scope).
+         */
         get: operations["adminGetUser"];
         put?: never;
         post?: never;
         /**
          * Delete a user with their tokens and sessions
          * @description Staff cannot delete themselves.
+         *
+         *     Requires scope `admin` when called with a token narrowed by scopes (a full-access token has every scope).
          */
         delete: operations["adminDeleteUser"];
         options?: never;
@@ -60,6 +73,8 @@ export interface paths {
         /**
          * Change a user: active, staff, superuser, password, names, e-mail
          * @description Deactivating a user makes their tokens and sessions fail at once, on every instance (they work again if the user is reactivated, as in DRF). A new password ends all of the user's tokens and sessions except the caller's own. Staff cannot deactivate themselves.
+         *
+         *     Requires scope `admin` when called with a token narrowed by scopes (a full-access token has every scope).
          */
         patch: operations["adminUpdateUser"];
         trace?: never;
@@ -74,6 +89,8 @@ export interface paths {
         /**
          * List a user's live cookie sessions, newest first, with paging
          * @description Sessions opened by the admin login form or by a REST login with SESSION_LOGIN on. Never shows a session id; `id` is a public identifier to end it with.
+         *
+         *     Requires scope `admin` when called with a token narrowed by scopes (a full-access token has every scope).
          */
         get: operations["adminListUserSessions"];
         put?: never;
@@ -97,6 +114,8 @@ export interface paths {
         /**
          * End one of a user's cookie sessions
          * @description The session's cookie stops working at once, on every instance. Only a superuser may end a superuser's session.
+         *
+         *     Requires scope `admin` when called with a token narrowed by scopes (a full-access token has every scope).
          */
         delete: operations["adminEndUserSession"];
         options?: never;
@@ -114,12 +133,16 @@ export interface paths {
         /**
          * List a user's tokens, newest first, with paging
          * @description Never shows a key. Expired tokens not yet purged are listed with their past expiry.
+         *
+         *     Requires scope `admin` when called with a token narrowed by scopes (a full-access token has every scope).
          */
         get: operations["adminListUserTokens"];
         put?: never;
         /**
          * Create a token for a user: the key is shown once, in this response
-         * @description For scripts and service accounts. The token expires like any other (TOKEN_TTL, TOKEN_MAX_TTL) and counts towards TOKEN_LIMIT_PER_USER.
+         * @description For scripts and service accounts. By default the token expires like a login (TOKEN_TTL, TOKEN_MAX_TTL); `expires_in` or `expires_at` and `idle_timeout` give it a lifetime of its own, bounded by TOKEN_CUSTOM_MAX_TTL. `scopes` narrows what it may do (declared names only; omitted: full access). It counts towards TOKEN_LIMIT_PER_USER.
+         *
+         *     Requires scope `admin` when called with a token narrowed by scopes (a full-access token has every scope).
          */
         post: operations["adminCreateUserToken"];
         delete?: never;
@@ -245,7 +268,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log out everywhere: revoke all of the caller's tokens and end all their sessions */
+        /**
+         * Log out everywhere: revoke all of the caller's tokens and end all their sessions
+         * @description A narrowed token needs the `tokens:write` scope (logout of the token itself needs none).
+         *
+         *     Requires scope `tokens:write` when called with a token narrowed by scopes (a full-access token has every scope).
+         */
         post: operations["logoutAll"];
         delete?: never;
         options?: never;
@@ -265,6 +293,8 @@ export interface paths {
         /**
          * Change the password; every other token of the user is revoked
          * @description Needs the current password. The new one must pass the password policy (see README). On success the token used for this request keeps working and every other credential of the user is revoked. Wrong current passwords are throttled like failed logins.
+         *
+         *     Requires scope `account:write` when called with a token narrowed by scopes (a full-access token has every scope).
          */
         post: operations["changePassword"];
         delete?: never;
@@ -283,6 +313,8 @@ export interface paths {
         /**
          * List the caller's tokens (one per login), newest first
          * @description Never shows a key. `current` marks the token this request was made with. Expired tokens are left out.
+         *
+         *     Requires scope `tokens:read` when called with a token narrowed by scopes (a full-access token has every scope).
          */
         get: operations["listTokens"];
         put?: never;
@@ -306,6 +338,8 @@ export interface paths {
         /**
          * Revoke one of the caller's tokens (e.g. a lost device)
          * @description Revoking the current token logs this client out. Another user's token id answers 404 exactly like an unknown id.
+         *
+         *     Requires scope `tokens:write` when called with a token narrowed by scopes (a full-access token has every scope).
          */
         delete: operations["revokeToken"];
         options?: never;
@@ -320,7 +354,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's details */
+        /**
+         * The caller's details
+         * @description Requires scope `account:read` when called with a token narrowed by scopes (a full-access token has every scope).
+         */
         get: operations["getUser"];
         put?: never;
         post?: never;
@@ -330,6 +367,8 @@ export interface paths {
         /**
          * Update the caller's username, e-mail or names
          * @description Only the fields sent change. JSON, form-encoded and multipart bodies are accepted.
+         *
+         *     Requires scope `account:write` when called with a token narrowed by scopes (a full-access token has every scope).
          */
         patch: operations["updateUser"];
         trace?: never;
@@ -407,7 +446,10 @@ export interface components {
          *       "prefix": "lk_4Vq8y",
          *       "created": "2026-11-01T09:00:00.000Z",
          *       "last_used": "2026-11-02T17:45:12.000Z",
-         *       "expiry": "2026-11-03T03:45:12.000Z"
+         *       "expiry": "2026-11-03T03:45:12.000Z",
+         *       "scopes": null,
+         *       "idle_timeout": 36000,
+         *       "max_expiry": "2026-12-01T09:00:00.000Z"
          *     }
          */
         AdminToken: {
@@ -423,26 +465,56 @@ export interface components {
             expiry: string | null;
             /** @description Public identifier (not secret) */
             id: string;
+            /** @description Seconds of non-use after which it expires; null: no idle timeout */
+            idle_timeout: number | null;
             label: string;
             /**
              * Format: date-time
              * @description When the token was last used; null: never
              */
             last_used: string | null;
+            /**
+             * Format: date-time
+             * @description When it expires however much it is used; null: never
+             */
+            max_expiry: string | null;
             /** @description The key's first characters */
             prefix: string;
+            /** @description The scopes this token may use; null: full access (every scope) */
+            scopes: string[] | null;
             /** @description The owner's id */
             user: number;
             username: string;
         };
         /**
          * @example {
-         *       "label": "CI deploy key"
+         *       "label": "CI deploy key",
+         *       "scopes": [
+         *         "notes:read"
+         *       ],
+         *       "expires_in": 7776000,
+         *       "idle_timeout": 0
          *     }
          */
         AdminTokenCreate: {
+            /**
+             * Format: date-time
+             * @description Alternative to expires_in: when the token ends (future, within the bound)
+             */
+            expires_at?: string;
+            /** @description Seconds until the token ends however much it is used (its own lifetime); at most TOKEN_CUSTOM_MAX_TTL; 0: never (only when TOKEN_CUSTOM_MAX_TTL is 0) */
+            expires_in?: number;
+            /** @description Seconds of non-use after which the token expires; 0: no idle timeout. Default TOKEN_TTL */
+            idle_timeout?: number;
             /** @description Names the token; default "created by <your username> in the admin" */
             label?: string;
+            /**
+             * @description Scopes this token may use (declared names only: Latchkey's own and TOKEN_SCOPES); a space-separated string is accepted too. Omitted: full access. `[]`: none (the token only proves who it belongs to).
+             * @example [
+             *       "notes:read"
+             *     ]
+             */
+            scopes?: string[];
         };
         /**
          * @example {
@@ -454,7 +526,12 @@ export interface components {
          *       "prefix": "lk_4Vq8y",
          *       "created": "2026-11-01T09:00:00.000Z",
          *       "last_used": null,
-         *       "expiry": "2026-11-01T19:00:00.000Z"
+         *       "expiry": "2027-01-30T09:00:00.000Z",
+         *       "scopes": [
+         *         "notes:read"
+         *       ],
+         *       "idle_timeout": null,
+         *       "max_expiry": "2027-01-30T09:00:00.000Z"
          *     }
          */
         AdminTokenCreated: components["schemas"]["AdminToken"] & {
@@ -582,6 +659,13 @@ export interface components {
             label?: string;
             /** @example correct horse battery staple */
             password: string;
+            /**
+             * @description Scopes this token may use (declared names only: Latchkey's own and TOKEN_SCOPES); a space-separated string is accepted too. Omitted: full access. `[]`: none (the token only proves who it belongs to).
+             * @example [
+             *       "notes:read"
+             *     ]
+             */
+            scopes?: string[];
             /** @example demo */
             username?: string;
         };
@@ -638,6 +722,8 @@ export interface components {
             expiry: string | null;
             /** @description Public identifier (not secret): use it to revoke the token */
             id: string;
+            /** @description Seconds of non-use after which it expires; null: no idle timeout */
+            idle_timeout: number | null;
             /** @description Given at login, or derived from the User-Agent */
             label: string;
             /**
@@ -645,8 +731,15 @@ export interface components {
              * @description When the token was last used (recorded at most once per TOKEN_REFRESH_INTERVAL); null: never
              */
             last_used: string | null;
+            /**
+             * Format: date-time
+             * @description When it expires however much it is used; null: never
+             */
+            max_expiry: string | null;
             /** @description The key's first characters, to recognise it */
             prefix: string;
+            /** @description The scopes this token may use; null: full access (every scope) */
+            scopes: string[] | null;
         };
         TokenList: components["schemas"]["TokenInfo"][];
         /**
@@ -729,9 +822,11 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
-            /** @description Not staff, a change only a superuser may make, or a cookie request that failed the CSRF check */
+            /** @description Not staff, a change only a superuser may make, a token without the `admin` scope (named in `WWW-Authenticate`), or a cookie request that failed the CSRF check */
             403: {
                 headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -808,9 +903,11 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
-            /** @description Not staff, a change only a superuser may make, or a cookie request that failed the CSRF check */
+            /** @description Not staff, a change only a superuser may make, a token without the `admin` scope (named in `WWW-Authenticate`), or a cookie request that failed the CSRF check */
             403: {
                 headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -902,9 +999,11 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
-            /** @description Not staff, a change only a superuser may make, or a cookie request that failed the CSRF check */
+            /** @description Not staff, a change only a superuser may make, a token without the `admin` scope (named in `WWW-Authenticate`), or a cookie request that failed the CSRF check */
             403: {
                 headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -991,9 +1090,11 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
-            /** @description Not staff, a change only a superuser may make, or a cookie request that failed the CSRF check */
+            /** @description Not staff, a change only a superuser may make, a token without the `admin` scope (named in `WWW-Authenticate`), or a cookie request that failed the CSRF check */
             403: {
                 headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1080,9 +1181,11 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
-            /** @description Not staff, a change only a superuser may make, or a cookie request that failed the CSRF check */
+            /** @description Not staff, a change only a superuser may make, a token without the `admin` scope (named in `WWW-Authenticate`), or a cookie request that failed the CSRF check */
             403: {
                 headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1176,9 +1279,11 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
-            /** @description Not staff, a change only a superuser may make, or a cookie request that failed the CSRF check */
+            /** @description Not staff, a change only a superuser may make, a token without the `admin` scope (named in `WWW-Authenticate`), or a cookie request that failed the CSRF check */
             403: {
                 headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1284,9 +1389,11 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
-            /** @description Not staff, a change only a superuser may make, or a cookie request that failed the CSRF check */
+            /** @description Not staff, a change only a superuser may make, a token without the `admin` scope (named in `WWW-Authenticate`), or a cookie request that failed the CSRF check */
             403: {
                 headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1358,9 +1465,11 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
-            /** @description Not staff, a change only a superuser may make, or a cookie request that failed the CSRF check */
+            /** @description Not staff, a change only a superuser may make, a token without the `admin` scope (named in `WWW-Authenticate`), or a cookie request that failed the CSRF check */
             403: {
                 headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1438,9 +1547,11 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
-            /** @description Not staff, a change only a superuser may make, or a cookie request that failed the CSRF check */
+            /** @description Not staff, a change only a superuser may make, a token without the `admin` scope (named in `WWW-Authenticate`), or a cookie request that failed the CSRF check */
             403: {
                 headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1534,9 +1645,11 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
-            /** @description Not staff, a change only a superuser may make, or a cookie request that failed the CSRF check */
+            /** @description Not staff, a change only a superuser may make, a token without the `admin` scope (named in `WWW-Authenticate`), or a cookie request that failed the CSRF check */
             403: {
                 headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1989,9 +2102,11 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /** @description A cookie request that failed the CSRF check, or a token without `tokens:write` */
             403: {
                 headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2084,6 +2199,22 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The token lacks a scope this operation requires (a narrowed token); `WWW-Authenticate` names it */
+            403: {
+                headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
             /** @description Method not allowed on this path */
             405: {
                 headers: {
@@ -2168,16 +2299,24 @@ export interface operations {
                      *         "created": "2026-11-01T09:00:00.000Z",
                      *         "last_used": "2026-11-02T17:45:12.000Z",
                      *         "expiry": "2026-11-03T03:45:12.000Z",
-                     *         "current": true
+                     *         "current": true,
+                     *         "scopes": null,
+                     *         "idle_timeout": 36000,
+                     *         "max_expiry": "2026-12-01T09:00:00.000Z"
                      *       },
                      *       {
                      *         "id": "Q1w2E3r4T5y6U7i8",
-                     *         "label": "curl 8.5",
+                     *         "label": "deploy",
                      *         "prefix": "lk_9Hd2k",
                      *         "created": "2026-10-28T12:00:00.000Z",
                      *         "last_used": null,
-                     *         "expiry": "2026-10-28T22:00:00.000Z",
-                     *         "current": false
+                     *         "expiry": "2027-01-26T12:00:00.000Z",
+                     *         "current": false,
+                     *         "scopes": [
+                     *           "notes:read"
+                     *         ],
+                     *         "idle_timeout": null,
+                     *         "max_expiry": "2027-01-26T12:00:00.000Z"
                      *       }
                      *     ]
                      */
@@ -2194,6 +2333,22 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Invalid token."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The token lacks a scope this operation requires (a narrowed token); `WWW-Authenticate` names it */
+            403: {
+                headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -2244,6 +2399,22 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Invalid token."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The token lacks a scope this operation requires (a narrowed token); `WWW-Authenticate` names it */
+            403: {
+                headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -2317,6 +2488,22 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Invalid token."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The token lacks a scope this operation requires (a narrowed token); `WWW-Authenticate` names it */
+            403: {
+                headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -2398,6 +2585,22 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Invalid token."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The token lacks a scope this operation requires (a narrowed token); `WWW-Authenticate` names it */
+            403: {
+                headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];

@@ -5,6 +5,7 @@
  * naming the variable, so an operator never runs with a silently ignored setting.
  */
 import { z } from 'zod';
+import { scopeNameProblem, splitScopes } from './auth/scopes.ts';
 
 const bool = z
   .string()
@@ -61,6 +62,17 @@ const originList = z
           message: `"${origin}" is not an origin; did you mean "${url.origin}"?`,
         });
       }
+    }
+  });
+
+/** Space- or comma-separated scope names, each well formed. */
+const scopeList = z
+  .string()
+  .transform(splitScopes)
+  .superRefine((names, ctx) => {
+    for (const name of names) {
+      const problem = scopeNameProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', message: `"${name}": ${problem}` });
     }
   });
 
@@ -129,6 +141,16 @@ export const OPTIONS = {
   TOKEN_PURGE_INTERVAL: option(
     'expired tokens and throttle windows are purged by one instance at most this often, triggered by logins; `0` disables (use `manage tokens purge`)',
     seconds.default(60 * 60),
+  ),
+  TOKEN_SCOPES: option(
+    "scopes tokens may be narrowed to, besides Latchkey's own (space- or comma-separated names such as `notes:read notes:write`; see [scopes](#put-latchkey-in-front-of-any-api))",
+    scopeList.default([]),
+    { shown: 'none' },
+  ),
+  TOKEN_CUSTOM_MAX_TTL: option(
+    'the longest lifetime a token made with its own (CLI `--expires-in`, admin `expires_in`) may have; `0`: no bound (such tokens may never expire)',
+    seconds.default(365 * 24 * 60 * 60),
+    { note: '365 days' },
   ),
   SESSION_LOGIN: option(
     'login also opens a cookie session (`sessionid` + `csrftoken`, see [sessions](#session-login-csrf-and-the-admin)); off: the API never sets a cookie',

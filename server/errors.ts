@@ -12,6 +12,7 @@ import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { LifetimeError } from './auth/lifetimes.ts';
 import { ThrottledError } from './auth/throttle.ts';
 import { TokenLimitError } from './auth/token-store.ts';
 import { DuplicateUserError } from './auth/user-store.ts';
@@ -119,6 +120,7 @@ export function asApiError(err: unknown): ApiError | undefined {
     return ApiError.detail(429, err.message, { 'Retry-After': String(err.wait) });
   }
   if (err instanceof TokenLimitError) return ApiError.detail(403, err.message);
+  if (err instanceof LifetimeError) return ApiError.validation({ [err.field]: [err.message] });
   if (err instanceof DuplicateUserError) return ApiError.validation({ username: [err.message] });
   return undefined;
 }

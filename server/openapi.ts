@@ -5,6 +5,7 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { stringify } from 'yaml';
+import { BUILTIN_SCOPES } from './auth/scopes.ts';
 import type { AppEnv } from './services.ts';
 
 /** The document's fixed header: identical for every configuration, so the committed file never drifts. */
@@ -48,10 +49,36 @@ export function registerSecuritySchemes(app: OpenAPIHono<AppEnv>): void {
   });
 }
 
-/** The OpenAPI document object for an app. */
+/**
+ * The OpenAPI document object for an app. An operation whose Token requirement names scopes gets them
+ * spelled out in its description and in `x-required-scopes` (alternatives, as in `security`), so the
+ * docs console and the SDK's generated comments show them (Swagger UI shows scopes only for OAuth).
+ */
 export function openApiDocument(app: OpenAPIHono<AppEnv>) {
-  return app.getOpenAPI31Document(INFO);
+  const document = app.getOpenAPI31Document(INFO);
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item ?? {})) {
+      if (typeof operation !== 'object' || operation === null || !('responses' in operation)) continue;
+      const op = operation as { security?: Record<string, string[]>[]; description?: string };
+      const alternatives = (op.security ?? []).flatMap((req) => (req.Token?.length ? [req.Token] : []));
+      if (!alternatives.length) continue;
+      const needed = alternatives.map((list) => list.map((s) => `\`${s}\``).join(' and ')).join(' or ');
+      const note = `Requires scope ${needed} when called with a token narrowed by scopes (a full-access token has every scope).`;
+      op.description = op.description ? `${op.description}\n\n${note}` : note;
+      (op as Record<string, unknown>)['x-required-scopes'] = alternatives;
+    }
+  }
+  document.info.description = `${document.info.description ?? ''}\n\n${SCOPES_NOTE}`;
+  return document;
 }
+
+const SCOPES_NOTE = `Scopes: a token may be narrowed to a set of scopes (login's \`scopes\`, or the admin API / CLI). Latchkey's own: ${Object.entries(
+  BUILTIN_SCOPES,
+)
+  .map(([name, meaning]) => `\`${name}\` (${meaning})`)
+  .join(
+    ', ',
+  )}; others are declared with TOKEN_SCOPES. A narrowed token without an operation's scope gets 403 with \`WWW-Authenticate: Token error="insufficient_scope", scope="..."\`.`;
 
 /** The document as YAML, exactly as committed in openapi.yaml. */
 export function openApiYaml(app: OpenAPIHono<AppEnv>): string {

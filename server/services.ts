@@ -7,6 +7,7 @@ import type { AuthVariables } from './auth/authenticate.ts';
 import { type ClientIpResolver, clientIpResolver } from './auth/client-ip.ts';
 import { EventStore } from './auth/events.ts';
 import { Purger } from './auth/purge.ts';
+import { ScopeRegistry } from './auth/scopes.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { Throttle } from './auth/throttle.ts';
 import { TokenStore } from './auth/token-store.ts';
@@ -26,6 +27,8 @@ export interface Services {
   db: Database;
   users: UserStore;
   tokens: TokenStore;
+  /** The scopes tokens may carry: Latchkey's own, TOKEN_SCOPES, and a library user's. */
+  scopes: ScopeRegistry;
   /**
    * Recently verified tokens; trusted only while subscribed to the database's change feed. Code that
    * changes a user outside the stores must call `forgetUser` (the feed tells the other instances).
@@ -77,6 +80,7 @@ export function createServices(config: Config, db: Database, log: Logger, change
     log,
     users: new UserStore(db, verifyCache),
     tokens,
+    scopes: new ScopeRegistry(config.TOKEN_SCOPES),
     verifyCache,
     sessions,
     throttle,

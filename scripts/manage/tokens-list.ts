@@ -1,7 +1,7 @@
 /**
  * @module
  * `manage tokens list [--user U]`: every token (or one user's) as a table: id, user, prefix, label,
- * created, last used, expires. Keys are never stored, so never shown; the prefix tells them apart.
+ * scopes (`*`: full access, `-`: none), created, last used, expires. Keys are never stored, so never shown; the prefix tells them apart.
  */
 import { type Command, CommandError, parseCommandArgs } from './command.ts';
 
@@ -48,12 +48,13 @@ export const tokensList: Command = {
     }
     const now = Date.now();
     const table = formatTable(
-      ['ID', 'USER', 'PREFIX', 'LABEL', 'CREATED', 'LAST USED', 'EXPIRES'],
+      ['ID', 'USER', 'PREFIX', 'LABEL', 'SCOPES', 'CREATED', 'LAST USED', 'EXPIRES'],
       rows.map((t) => [
         t.id,
         t.username,
         `${t.prefix}...`,
         clip(t.label, 32),
+        t.scopes === null ? '*' : clip(t.scopes.join(' ') || '-', 40),
         formatTime(t.createdAt, '-'),
         formatTime(t.lastUsedAt, 'never'),
         formatTime(t.expiresAt, 'never') + (t.expiresAt && t.expiresAt.getTime() <= now ? ' (expired)' : ''),

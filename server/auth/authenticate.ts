@@ -11,11 +11,18 @@
  *   user's session counts as no credentials, and an unsafe method must pass the CSRF check.
  *
  * A token-only operation gets {@link requireToken} itself, so the token path costs what it always did.
+ *
+ * Scopes: the Token requirement's list names the scopes a token needs (`[{ Token: ['tokens:read'] }]`;
+ * several Token requirements are alternatives, as in OpenAPI). Only operations that declare scopes pay
+ * for the check: a set lookup on the row already read. A full-access token (scopes null) and a cookie
+ * session (the real user in a browser) pass; a narrowed token without them gets 403 with the RFC 6750
+ * challenge (see scopes.ts).
  */
 import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config.ts';
 import { ApiError, MESSAGES } from '../errors.ts';
 import { csrfFailed, csrfProblem } from './csrf.ts';
+import { hasAllScopes, insufficientScope } from './scopes.ts';
 import { csrfPolicy, readCsrfCookie, readCsrfHeader, requestSession } from './session-cookies.ts';
 import type { SessionStore } from './sessions.ts';
 import type { AuthUser, TokenStore } from './token-store.ts';
@@ -26,6 +33,8 @@ export interface AuthVariables {
   user: AuthUser;
   /** The id of the token that authenticated this request (token scheme only). */
   tokenId: string;
+  /** That token's scopes; null: full access (token scheme only). */
+  tokenScopes: readonly string[] | null;
   /** The session that authenticated this request (session scheme only). */
   session: { digest: string; csrfSecret: string };
 }
@@ -40,6 +49,8 @@ export const SCHEME_NAMES = { Token: 'token', Session: 'session' } as const sati
 export interface AuthDeps {
   tokens: TokenStore;
   sessions: SessionStore;
+  /** The declared scopes, to catch a contract naming an undeclared one (optional for library callers). */
+  scopes?: { has(name: string): boolean };
   config: Pick<Config, 'TRUST_PROXY' | 'CORS_ALLOWED_ORIGINS'>;
 }
 
@@ -64,10 +75,32 @@ export function parseAuthorization(header: string | undefined): string | undefin
 }
 
 /**
- * Requires a valid token. On success sets `user` and `tokenId`; otherwise answers 401 with DRF's
- * message and `WWW-Authenticate: Token`.
+ * The scope lists of which a token must satisfy one (OpenAPI's alternatives); empty: no scope needed.
+ * A list that is itself empty means no scope is needed at all.
  */
-export function requireToken(store: TokenStore): MiddlewareHandler<{ Variables: AuthVariables }> {
+export type ScopeRequirement = readonly (readonly string[])[];
+
+/** Whether `granted` (null: full access) satisfies one of the alternatives of `required`. */
+export function satisfies(granted: readonly string[] | null, required: ScopeRequirement): boolean {
+  if (granted === null || required.length === 0) return true;
+  return required.some((scopes) => hasAllScopes(granted, scopes));
+}
+
+/** Every scope named by a requirement, for the challenge of a refusal. */
+export function namedScopes(required: ScopeRequirement): string[] {
+  return [...new Set(required.flat())];
+}
+
+/**
+ * Requires a valid token, and with `scopes`, one with those scopes. On success sets `user`, `tokenId`
+ * and `tokenScopes`; otherwise answers 401 with DRF's message and `WWW-Authenticate: Token`, or 403
+ * with the insufficient_scope challenge.
+ */
+export function requireToken(
+  store: TokenStore,
+  scopes: ScopeRequirement = [],
+): MiddlewareHandler<{ Variables: AuthVariables }> {
+  const needsScopes = scopes.length > 0 && scopes.every((list) => list.length > 0);
   return async (c, next) => {
     const key = parseAuthorization(c.req.header('authorization'));
     if (key === undefined) throw ApiError.unauthorized(MESSAGES.notAuthenticated);
@@ -76,9 +109,11 @@ export function requireToken(store: TokenStore): MiddlewareHandler<{ Variables: 
     const now = new Date();
     if (!found || store.isExpired(found.token, now)) throw ApiError.unauthorized(MESSAGES.invalidToken);
     if (!found.user.isActive) throw ApiError.unauthorized(MESSAGES.inactive);
+    if (needsScopes && !satisfies(found.token.scopes, scopes)) throw insufficientScope(namedScopes(scopes));
     await store.touch(found.token, now);
     c.set('user', found.user);
     c.set('tokenId', found.token.id);
+    c.set('tokenScopes', found.token.scopes);
     await next();
   };
 }
@@ -92,13 +127,13 @@ export function requireToken(store: TokenStore): MiddlewareHandler<{ Variables: 
  */
 export function authenticate(
   deps: AuthDeps,
-  options: { schemes: readonly Scheme[] },
+  options: { schemes: readonly Scheme[]; scopes?: ScopeRequirement },
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   const acceptsToken = options.schemes.includes('token');
   const acceptsSession = options.schemes.includes('session');
   if (!acceptsToken && !acceptsSession) throw new Error('authenticate: no scheme given');
-  if (!acceptsSession) return requireToken(deps.tokens);
-  const token = acceptsToken ? requireToken(deps.tokens) : undefined;
+  if (!acceptsSession) return requireToken(deps.tokens, options.scopes);
+  const token = acceptsToken ? requireToken(deps.tokens, options.scopes) : undefined;
   const policy = csrfPolicy(deps.config);
   return async (c, next) => {
     if (token && parseAuthorization(c.req.header('authorization')) !== undefined) return token(c, next);
@@ -133,8 +168,32 @@ export function schemesOf(security: readonly Record<string, unknown>[] | undefin
 }
 
 /**
- * The authentication an operation declares, enforced: the middleware for `route.security`, so the
- * contract and the server cannot disagree. Throws at start-up for a route that declares no scheme.
+ * The scopes a token needs for an operation: the lists of its Token requirements (alternatives).
+ * `[{ Token: ['a', 'b'] }]`: a and b; `[{ Token: ['a'] }, { Token: ['b'] }]`: a or b; `[{ Token: [] }]`:
+ * none. `known` (the declared scopes) catches a typo in a contract at start-up.
+ */
+export function scopesOf(
+  security: readonly Record<string, unknown>[] | undefined,
+  known?: { has(name: string): boolean },
+): ScopeRequirement {
+  const lists: string[][] = [];
+  for (const requirement of security ?? []) {
+    const scopes = requirement.Token;
+    if (!Array.isArray(scopes)) continue;
+    for (const name of scopes) {
+      if (known && !known.has(String(name))) {
+        throw new Error(`a route contract requires scope "${name}", which is not declared`);
+      }
+    }
+    lists.push(scopes.map(String));
+  }
+  return lists.some((list) => list.length === 0) ? [] : lists;
+}
+
+/**
+ * The authentication an operation declares, enforced: the middleware for `route.security` (schemes,
+ * and the Token requirement's scopes), so the contract and the server cannot disagree. Throws at
+ * start-up for a route that declares no scheme.
  */
 export function requireAuth(
   deps: AuthDeps,
@@ -142,5 +201,5 @@ export function requireAuth(
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   const schemes = schemesOf(route.security);
   if (!schemes.length) throw new Error('requireAuth: the route declares no security scheme');
-  return authenticate(deps, { schemes });
+  return authenticate(deps, { schemes, scopes: scopesOf(route.security, deps.scopes) });
 }

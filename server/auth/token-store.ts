@@ -8,6 +8,11 @@
  * busy token costs one indexed read per request and an occasional write. The interval is capped at half
  * the idle timeout: a token in steady use must never expire between two renewals.
  *
+ * A token may carry its own lifetime instead (`custom_lifetime`: tokens made for machines by the CLI or
+ * the admin): `idle_ttl` seconds (null: no idle timeout) under `max_expires_at` (null: never), bounded
+ * at creation by TOKEN_CUSTOM_MAX_TTL; it is renewed under the same once-per-interval rule. And it may
+ * carry scopes (null: full access), see scopes.ts.
+ *
  * Lookups go through the verify cache when one is given (see verify-cache.ts): a busy key costs no
  * database round trip, and every write here that ends a token forgets it there at once.
  */
@@ -36,10 +41,30 @@ export interface AuthUser {
   isSuperuser: boolean;
 }
 
+/** The token fields the authentication middleware reads (and a verify cache must carry). */
+export type FoundToken = Pick<
+  Token,
+  'id' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'scopes' | 'customLifetime' | 'idleTtl' | 'maxExpiresAt'
+>;
+
 /** A token row joined with its user, as the authentication middleware sees it. */
 export interface TokenWithUser {
-  token: Pick<Token, 'id' | 'createdAt' | 'expiresAt' | 'lastUsedAt'>;
+  token: FoundToken;
   user: AuthUser;
+}
+
+/** A lifetime of a token's own: idle timeout in seconds (null: none) under an absolute end (null: never). */
+export interface TokenLifetime {
+  idleTtl: number | null;
+  maxExpiresAt: Date | null;
+}
+
+/** What a new token may carry besides its label. */
+export interface IssueOptions {
+  /** The scopes it may use; null or omitted: full access. */
+  scopes?: readonly string[] | null;
+  /** Its own lifetime; omitted: TOKEN_TTL and TOKEN_MAX_TTL like a login. */
+  lifetime?: TokenLifetime;
 }
 
 /** Thrown by {@link TokenStore.issue} when the per-user limit is reached under the `reject` policy. */
@@ -67,6 +92,18 @@ export function expiryFor(createdAt: Date, usedAt: Date, policy: ExpiryPolicy): 
   return Number.isFinite(at) ? new Date(at) : null;
 }
 
+/** When `token` used at `usedAt` expires: its own lifetime when it has one, else the policy's. */
+export function tokenExpiry(
+  token: Pick<Token, 'createdAt' | 'customLifetime' | 'idleTtl' | 'maxExpiresAt'>,
+  usedAt: Date,
+  policy: ExpiryPolicy,
+): Date | null {
+  if (!token.customLifetime) return expiryFor(token.createdAt, usedAt, policy);
+  const idle = token.idleTtl === null ? Number.POSITIVE_INFINITY : usedAt.getTime() + token.idleTtl * 1000;
+  const at = Math.min(idle, token.maxExpiresAt?.getTime() ?? Number.POSITIVE_INFINITY);
+  return Number.isFinite(at) ? new Date(at) : null;
+}
+
 /** Token data access bound to one database and expiry policy. */
 export class TokenStore {
   readonly #db: Database;
@@ -88,6 +125,10 @@ export class TokenStore {
           createdAt: tokens.createdAt,
           expiresAt: tokens.expiresAt,
           lastUsedAt: tokens.lastUsedAt,
+          scopes: tokens.scopes,
+          customLifetime: tokens.customLifetime,
+          idleTtl: tokens.idleTtl,
+          maxExpiresAt: tokens.maxExpiresAt,
         },
         user: userColumns,
       })
@@ -99,7 +140,12 @@ export class TokenStore {
   }
 
   /** Creates a token for a user and returns the key (shown once) with its row. */
-  async issue(userId: number, label: string, now = new Date()): Promise<{ key: string; token: Token }> {
+  async issue(
+    userId: number,
+    label: string,
+    options: IssueOptions = {},
+    now = new Date(),
+  ): Promise<{ key: string; token: Token }> {
     const limit = this.#policy.TOKEN_LIMIT_PER_USER;
     return this.#db.transaction(async (tx) => {
       if (limit > 0) {
@@ -121,6 +167,13 @@ export class TokenStore {
         }
       }
       const key = makeKey();
+      const lifetime = options.lifetime;
+      const own = {
+        createdAt: now,
+        customLifetime: lifetime !== undefined,
+        idleTtl: lifetime?.idleTtl ?? null,
+        maxExpiresAt: lifetime?.maxExpiresAt ?? null,
+      };
       const [token] = await tx
         .insert(tokens)
         .values({
@@ -129,8 +182,9 @@ export class TokenStore {
           digest: digestKey(key),
           prefix: displayPrefix(key),
           label: label.slice(0, 200),
-          createdAt: now,
-          expiresAt: expiryFor(now, now, this.#policy),
+          ...own,
+          scopes: options.scopes ? [...options.scopes] : null,
+          expiresAt: tokenExpiry(own, now, this.#policy),
         })
         .returning();
       return { key, token: token as Token };
@@ -150,16 +204,30 @@ export class TokenStore {
     return found;
   }
 
+  /** A token's lifetime as lists show it: its own, or TOKEN_TTL and created + TOKEN_MAX_TTL (0: none). */
+  lifetime(token: Pick<Token, 'createdAt' | 'customLifetime' | 'idleTtl' | 'maxExpiresAt'>): TokenLifetime {
+    if (token.customLifetime) return { idleTtl: token.idleTtl, maxExpiresAt: token.maxExpiresAt };
+    const { TOKEN_TTL: idle, TOKEN_MAX_TTL: max } = this.#policy;
+    return {
+      idleTtl: idle > 0 ? idle : null,
+      maxExpiresAt: max > 0 ? new Date(token.createdAt.getTime() + max * 1000) : null,
+    };
+  }
+
   /** Whether a found token is past its expiry at `now`. */
   isExpired(token: TokenWithUser['token'], now = new Date()): boolean {
     return token.expiresAt !== null && token.expiresAt.getTime() <= now.getTime();
   }
 
-  /** Records a use: renews the sliding expiry and last-used time, at most once per refresh interval. */
+  /**
+   * Records a use: renews the sliding expiry and last-used time, at most once per refresh interval (for a
+   * token with its own idle timeout, at most half of that, as for TOKEN_TTL).
+   */
   async touch(token: TokenWithUser['token'], now = new Date()): Promise<void> {
     const last = token.lastUsedAt?.getTime() ?? 0;
-    if (now.getTime() - last < this.#refreshMs) return;
-    const expiresAt = expiryFor(token.createdAt, now, this.#policy);
+    const elapsed = now.getTime() - last;
+    if (elapsed < this.#refreshMs && !(token.idleTtl !== null && elapsed >= token.idleTtl * 500)) return;
+    const expiresAt = tokenExpiry(token, now, this.#policy);
     await this.#db.update(tokens).set({ lastUsedAt: now, expiresAt }).where(eq(tokens.id, token.id));
     // The row may be the cached one: renew it in place, or every later request would write again.
     token.lastUsedAt = now;
@@ -198,6 +266,10 @@ export class TokenStore {
         createdAt: tokens.createdAt,
         lastUsedAt: tokens.lastUsedAt,
         expiresAt: tokens.expiresAt,
+        scopes: tokens.scopes,
+        customLifetime: tokens.customLifetime,
+        idleTtl: tokens.idleTtl,
+        maxExpiresAt: tokens.maxExpiresAt,
       })
       .from(tokens)
       .innerJoin(users, eq(users.id, tokens.userId))

@@ -4,7 +4,8 @@
  * bodies as DRF reads them, and the public user shape.
  */
 import { z } from '@hono/zod-openapi';
-import type { User } from '../db/schema.ts';
+import type { TokenStore } from '../auth/token-store.ts';
+import type { Token, User } from '../db/schema.ts';
 import { BadRequestSchema, DetailSchema, MESSAGES } from '../errors.ts';
 
 /** The user as the API shows it (dj-rest-auth's UserDetailsSerializer). */
@@ -17,6 +18,37 @@ export const UserSchema = z
     last_name: z.string(),
   })
   .openapi('User', { example: { id: 1, username: 'demo', email: '', first_name: '', last_name: '' } });
+
+/** What every token listing shows about a token's reach and lifetime (the caller's list, the admin's). */
+export const TokenReachFields = {
+  scopes: z
+    .array(z.string())
+    .nullable()
+    .openapi({ description: 'The scopes this token may use; null: full access (every scope)' }),
+  idle_timeout: z
+    .number()
+    .int()
+    .nullable()
+    .openapi({ description: 'Seconds of non-use after which it expires; null: no idle timeout' }),
+  max_expiry: z
+    .string()
+    .datetime()
+    .nullable()
+    .openapi({ description: 'When it expires however much it is used; null: never' }),
+};
+
+/** The {@link TokenReachFields} of a token row. */
+export function tokenReach(
+  row: Pick<Token, 'scopes' | 'createdAt' | 'customLifetime' | 'idleTtl' | 'maxExpiresAt'>,
+  store: Pick<TokenStore, 'lifetime'>,
+) {
+  const lifetime = store.lifetime(row);
+  return {
+    scopes: row.scopes,
+    idle_timeout: lifetime.idleTtl,
+    max_expiry: lifetime.maxExpiresAt?.toISOString() ?? null,
+  };
+}
 
 /** A user row in the {@link UserSchema} shape. */
 export function publicUser(user: Pick<User, 'id' | 'username' | 'email' | 'firstName' | 'lastName'>) {
@@ -86,6 +118,27 @@ export const errors = {
     headers: { 'Retry-After': { schema: { type: 'integer' as const, example: 60 } } },
   },
 } as const;
+
+const challenge = {
+  description:
+    'On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them)',
+  schema: { type: 'string' as const, example: 'Token error="insufficient_scope", scope="tokens:read"' },
+};
+
+/**
+ * The challenge header of a 403 that may be a missing scope (RFC 6750's insufficient_scope); other
+ * refusals under the same status (not staff, CSRF) have none, hence `required: false`.
+ */
+export const scopeChallengeHeader = { 'WWW-Authenticate': { ...challenge, required: false } };
+
+/** 403 of an operation that requires scopes: the token lacks one (only narrowed tokens can). */
+export const insufficientScopeResponse = {
+  ...detail(
+    'The token lacks a scope this operation requires (a narrowed token); `WWW-Authenticate` names it',
+    MESSAGES.permissionDenied,
+  ),
+  headers: { 'WWW-Authenticate': { ...challenge, required: true } },
+};
 
 /** Picks shared error responses by status. */
 export function errorResponses<K extends keyof typeof errors>(...statuses: K[]): Pick<typeof errors, K> {

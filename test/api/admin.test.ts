@@ -274,7 +274,19 @@ describe('tokens', () => {
     expect(page.next).toMatch(/page=2/);
     expect(page.results.map((r) => r.label)).toEqual(['device 2', 'device 1']);
     expect(Object.keys(page.results[0] ?? {}).sort()).toEqual(
-      ['created', 'expiry', 'id', 'label', 'last_used', 'prefix', 'user', 'username'].sort(),
+      [
+        'created',
+        'expiry',
+        'id',
+        'label',
+        'last_used',
+        'prefix',
+        'user',
+        'username',
+        'scopes',
+        'idle_timeout',
+        'max_expiry',
+      ].sort(),
     );
     expect(page.results[0]).toMatchObject({ user: aliceId, username: 'alice', prefix: keys[2]?.slice(0, 8) });
     expect(JSON.stringify(page)).not.toContain(keys[2]);

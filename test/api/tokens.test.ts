@@ -57,7 +57,18 @@ describe('GET /rest-auth/tokens/', () => {
     ]);
     expect(rows[1]?.prefix).toBe(laptop.slice(0, 8));
     expect(Object.keys(rows[0] ?? {}).sort()).toEqual(
-      ['created', 'current', 'expiry', 'id', 'label', 'last_used', 'prefix'].sort(),
+      [
+        'created',
+        'current',
+        'expiry',
+        'id',
+        'label',
+        'last_used',
+        'prefix',
+        'scopes',
+        'idle_timeout',
+        'max_expiry',
+      ].sort(),
     );
     // The list was fetched with the laptop token: its use is recorded, the phone's is not.
     const again = await list(laptop);

@@ -32,6 +32,8 @@ export interface Fixtures {
   alice: FixtureUser;
   /** A client sending `token` (or none). */
   client(token?: string, options?: Partial<ClientOptions>): LatchkeyClient;
+  /** A client with a new token of `user` (default alice) narrowed to `scopes`. */
+  narrowed(scopes: string[], user?: { id: number }): Promise<LatchkeyClient>;
   /** Creates a user (extra: isStaff, isActive, email, ...) and logs them in. */
   user(username: string, extra?: Record<string, unknown>): Promise<FixtureUser>;
   /**
@@ -105,9 +107,12 @@ export async function makeFixtures(options: {
       active.current = previous;
     }
   };
+  const alice = await user('alice');
   return {
     anon: client(),
-    alice: await user('alice'),
+    alice,
+    narrowed: async (scopes, owner = alice) =>
+      client((await t.services.tokens.issue(owner.id, 'narrowed fixture', { scopes })).key),
     client,
     user,
     raw: (c, method, path, init = {}) =>

@@ -51,6 +51,16 @@ async function cookieOnlyClient(fx: Fixtures) {
   return fx.client(undefined, { headers: { Cookie: cookie } });
 }
 
+/** Asserts a 403 for a missing scope: DRF's message and the RFC 6750 challenge naming `scope`. */
+async function expectScopeRefusal(
+  call: Promise<{ response: Response; error?: unknown }>,
+  scope: string,
+): Promise<void> {
+  const { response, error } = await expectStatus(call, 403);
+  expect(error).toEqual({ detail: MESSAGES.permissionDenied });
+  expect(response.headers.get('WWW-Authenticate')).toBe(`Token error="insufficient_scope", scope="${scope}"`);
+}
+
 /** Every operation of openapi.yaml, keyed by operationId. */
 export const contract: Record<string, ContractEntry> = {
   login: {
@@ -64,7 +74,7 @@ export const contract: Record<string, ContractEntry> = {
       await expectStatus(
         anon.POST(LOGIN, {
           body: { username: alice.username, password: alice.password, label: 'form' },
-          bodySerializer: (body) => new URLSearchParams(body as Record<string, string>).toString(),
+          bodySerializer: (body) => new URLSearchParams(body as unknown as Record<string, string>).toString(),
           headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' },
         }),
         200,
@@ -120,6 +130,8 @@ export const contract: Record<string, ContractEntry> = {
       const { alice, anon } = fx;
       await expectStatus(anon.POST('/rest-auth/logoutall/'), 401);
       await expectStatus(fx.raw(alice.client, 'GET', '/rest-auth/logoutall/'), 405);
+      const readOnly = await fx.narrowed(['tokens:read']);
+      await expectScopeRefusal(readOnly.POST('/rest-auth/logoutall/'), 'tokens:write');
       await expectStatus(alice.client.POST('/rest-auth/logoutall/'), 200);
       await expectStatus(alice.client.POST('/rest-auth/logoutall/'), 401);
       await fx.withSettings({ SESSION_LOGIN: 'true' }, async () => {
@@ -153,6 +165,10 @@ export const contract: Record<string, ContractEntry> = {
       const { data } = await expectStatus(fx.alice.client.GET('/rest-auth/tokens/'), 200);
       expect(data?.map((t) => t.current)).toEqual([true]);
       await expectStatus(fx.anon.GET('/rest-auth/tokens/'), 401);
+      await expectScopeRefusal(
+        (await fx.narrowed(['account:read'])).GET('/rest-auth/tokens/'),
+        'tokens:read',
+      );
       await expectStatus(fx.raw(fx.alice.client, 'POST', '/rest-auth/tokens/'), 405);
     },
   },
@@ -165,6 +181,8 @@ export const contract: Record<string, ContractEntry> = {
       const bobId = data?.[0]?.id as string;
       await expectStatus(fx.alice.client.DELETE(path, { params: { path: { id: bobId } } }), 404);
       await expectStatus(fx.anon.DELETE(path, { params: { path: { id: bobId } } }), 401);
+      const readOnly = await fx.narrowed(['tokens:read'], bob);
+      await expectScopeRefusal(readOnly.DELETE(path, { params: { path: { id: bobId } } }), 'tokens:write');
       await expectStatus(fx.raw(bob.client, 'GET', path, { params: { path: { id: bobId } } }), 405);
       await expectStatus(bob.client.DELETE(path, { params: { path: { id: bobId } } }), 204);
     },
@@ -175,6 +193,7 @@ export const contract: Record<string, ContractEntry> = {
       const { data } = await expectStatus(fx.alice.client.GET('/rest-auth/user/'), 200);
       expect(data).toMatchObject({ id: fx.alice.id, username: 'alice' });
       await expectStatus(fx.anon.GET('/rest-auth/user/'), 401);
+      await expectScopeRefusal((await fx.narrowed(['tokens:read'])).GET('/rest-auth/user/'), 'account:read');
       await expectStatus(fx.raw(fx.alice.client, 'PUT', '/rest-auth/user/'), 405);
     },
   },
@@ -197,6 +216,11 @@ export const contract: Record<string, ContractEntry> = {
         400,
       );
       await expectStatus(anon.PATCH('/rest-auth/user/', { body: { first_name: 'X' } }), 401);
+      const reader = await fx.narrowed(['account:read']);
+      await expectScopeRefusal(
+        reader.PATCH('/rest-auth/user/', { body: { first_name: 'X' } }),
+        'account:write',
+      );
       await expectStatus(fx.raw(alice.client, 'PUT', '/rest-auth/user/'), 405);
       await expectStatus(
         alice.client.PATCH('/rest-auth/user/', { body: { first_name: 'x'.repeat(70_000) } }),
@@ -221,6 +245,8 @@ export const contract: Record<string, ContractEntry> = {
       const body = (old: string) => ({ old_password: old, new_password1: next, new_password2: next });
       await expectStatus(alice.client.POST(path, { body: body('wrong-password') }), 400);
       await expectStatus(anon.POST(path, { body: body(alice.password) }), 401);
+      const reader = await fx.narrowed(['account:read']);
+      await expectScopeRefusal(reader.POST(path, { body: body(alice.password) }), 'account:write');
       await expectStatus(fx.raw(alice.client, 'GET', path), 405);
       await expectStatus(
         alice.client.POST(path, { body: { ...body(alice.password), old_password: 'x'.repeat(70_000) } }),
@@ -287,6 +313,7 @@ export const contract: Record<string, ContractEntry> = {
       expect(data?.results.map((u) => u.username)).toEqual(['alice']);
       await expectStatus(staff.client.GET(USERS, { params: { query: { page: '99' } } }), 404);
       await expectStatus(fx.alice.client.GET(USERS), 403);
+      await expectScopeRefusal((await fx.narrowed(['tokens:read'], staff)).GET(USERS), 'admin');
       await expectStatus(fx.anon.GET(USERS), 401);
       await expectStatus(fx.raw(staff.client, 'PUT', USERS), 405);
     },

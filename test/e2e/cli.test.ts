@@ -274,7 +274,7 @@ describe('manage on PGlite data directories', () => {
       const first = await createToken(env, 'alice', 'ci deploy');
       expect(first.result.stdout).toMatch(/^lk_[0-9A-Za-z]{36}\n$/);
       expect(first.result.stderr).toMatch(
-        /^Created token [0-9A-Za-z]{16} for alice \(expires: .*\)\. Copy the key now/,
+        /^Created token [0-9A-Za-z]{16} for alice \(scopes: full access; idle timeout: 36000 s; expires: .*\)\. Copy the key now/,
       );
       const second = await createToken(env, 'alice');
       expect(second.key).not.toBe(first.key);
@@ -301,12 +301,12 @@ describe('manage on PGlite data directories', () => {
       const all = await manage(['tokens', 'list'], env);
       expect(all.code).toBe(0);
       const lines = all.stdout.trim().split('\n');
-      expect(lines[0]).toMatch(/^ID\s+USER\s+PREFIX\s+LABEL\s+CREATED\s+LAST USED\s+EXPIRES$/);
+      expect(lines[0]).toMatch(/^ID\s+USER\s+PREFIX\s+LABEL\s+SCOPES\s+CREATED\s+LAST USED\s+EXPIRES$/);
       expect(lines).toHaveLength(3);
       expect(all.stdout).toContain(first.id);
       expect(all.stdout).toContain(second.id);
       expect(all.stdout).toMatch(
-        /alice\s+lk_\S{5}\.\.\.\s+ci deploy\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+never\s+\d{4}-/,
+        /alice\s+lk_\S{5}\.\.\.\s+ci deploy\s+\*\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+never\s+\d{4}-/,
       );
       expect(all.stdout).toContain(`${first.key.slice(0, 8)}...`);
       for (const { key } of [first, second]) expect(all.stdout).not.toContain(key.slice(8));
@@ -409,16 +409,14 @@ describe('manage on PGlite data directories', () => {
         const alice = await services.users.byUsername('alice');
         const id = alice?.id as number;
         const longAgo = new Date(Date.now() - 60 * DAY); // past TOKEN_TTL, TOKEN_MAX_TTL and SESSION_TTL
-        await services.tokens.issue(id, 'expired', longAgo);
+        await services.tokens.issue(id, 'expired', {}, longAgo);
         await services.sessions.open(id, longAgo);
         await services.sessions.open(id);
         return (await services.tokens.issue(id, 'live')).key;
       });
       const purged = await manage(['tokens', 'purge'], env);
       expect(purged).toMatchObject({ code: 0, stderr: '' });
-      expect(purged.stdout).toMatch(
-        /^Deleted 1 expired token, 1 expired session and 0 ended throttle windows/,
-      );
+      expect(purged.stdout).toMatch(/^Deleted 1 expired token, 1 expired session, 0 ended throttle windows/);
       const again = await manage(['tokens', 'purge'], env);
       expect(again.stdout).toMatch(/^Deleted 0 expired tokens, 0 expired sessions/);
       await withApp(env.LATCHKEY_DATA_DIR, async (app, services) => {
@@ -426,6 +424,58 @@ describe('manage on PGlite data directories', () => {
         const labels = (await services.db.select({ label: tokens.label }).from(tokens)).map((t) => t.label);
         expect(labels).toEqual(['live']);
       });
+    },
+    SLOW,
+  );
+
+  it(
+    'tokens create for a machine: scopes and a lifetime of its own, bounded; bad values exit 2',
+    async () => {
+      const { env } = seededData();
+      const bot = await manage(
+        [
+          'tokens',
+          'create',
+          'alice',
+          '--label',
+          'deploy',
+          '--scope',
+          'account:read',
+          '--expires-in',
+          '90d',
+          '--no-idle',
+        ],
+        env,
+      );
+      expect(bot.code).toBe(0);
+      expect(bot.stderr).toMatch(
+        /\(scopes: account:read; idle timeout: none; expires: (\S+ \S+); at the latest: \1\)/,
+      );
+      const key = bot.stdout.trim();
+      await withApp(env.LATCHKEY_DATA_DIR, async (app) => {
+        expect((await testAuth(app, key)).status).toBe(200);
+        const headers = { Authorization: `Token ${key}` };
+        expect((await app.request('/rest-auth/user/', { headers })).status).toBe(200);
+        const refused = await app.request('/rest-auth/tokens/', { headers });
+        expect(refused.status).toBe(403);
+        expect(refused.headers.get('WWW-Authenticate')).toBe(
+          'Token error="insufficient_scope", scope="tokens:read"',
+        );
+      });
+      const listed = await manage(['tokens', 'list', '--user', 'alice'], env);
+      expect(listed.stdout).toMatch(/deploy\s+account:read\s+/);
+      for (const [args, message] of [
+        [['--scope', 'notes:read'], 'Unknown scope "notes:read".'],
+        [['--expires-in', '400d'], '--expires-in: Ensure this value is between 1 and 31536000 seconds'],
+        [['--expires-in', 'soon'], '--expires-in: expected a duration'],
+        [['--expires-at', 'tomorrow'], '--expires-at: expected an ISO 8601 date'],
+        [['--idle', '1h', '--no-idle'], 'give --idle or --no-idle, not both'],
+      ] as const) {
+        const bad = await manage(['tokens', 'create', 'alice', ...args], env);
+        expect(bad.code, args.join(' ')).toBe(2);
+        expect(bad.stdout).toBe('');
+        expect(bad.stderr).toContain(message);
+      }
     },
     SLOW,
   );

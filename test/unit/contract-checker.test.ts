@@ -31,6 +31,9 @@ const adminToken = {
   created: '2026-11-01T09:00:00.000Z',
   last_used: null,
   expiry: null,
+  scopes: ['notes:read'],
+  idle_timeout: null,
+  max_expiry: null,
 };
 
 describe('the contract checker refuses undocumented fields', () => {

@@ -9,7 +9,16 @@ import { parseChange, VerifyCache } from '../../server/auth/verify-cache.ts';
 
 function found(tokenId: string, userId: number, expiresAt: Date | null = null): TokenWithUser {
   return {
-    token: { id: tokenId, createdAt: new Date(0), expiresAt, lastUsedAt: null },
+    token: {
+      id: tokenId,
+      createdAt: new Date(0),
+      expiresAt,
+      lastUsedAt: null,
+      scopes: null,
+      customLifetime: false,
+      idleTtl: null,
+      maxExpiresAt: null,
+    },
     user: {
       id: userId,
       username: `u${userId}`,

@@ -6,13 +6,16 @@
  */
 import type { Context } from 'hono';
 import { revokeOtherCredentials } from '../../auth/credentials.ts';
+import { resolveLifetime } from '../../auth/lifetimes.ts';
 import { passwordProblems } from '../../auth/password-policy.ts';
 import { type SessionInfo, sessionPublicId } from '../../auth/sessions.ts';
+import type { TokenStore } from '../../auth/token-store.ts';
 import type { UserChanges } from '../../auth/user-store.ts';
-import type { User } from '../../db/schema.ts';
+import type { Token, User } from '../../db/schema.ts';
 import { ApiError, MESSAGES } from '../../errors.ts';
 import type { AppEnv, Services } from '../../services.ts';
 import { currentUser, type AppRouteHandler as H, validBody } from '../factory.ts';
+import { tokenReach } from '../schemas.ts';
 import type * as routes from './admin.routes.ts';
 import { AdminTokenCreate, AdminUserCreate, AdminUserUpdate } from './admin.schemas.ts';
 import type { AdminStore } from './admin.store.ts';
@@ -34,19 +37,23 @@ export function adminUser(row: User) {
   };
 }
 
-interface TokenRow {
-  id: string;
-  userId: number;
-  username: string;
-  prefix: string;
-  label: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  expiresAt: Date | null;
-}
+type TokenRow = Pick<
+  Token,
+  | 'id'
+  | 'userId'
+  | 'prefix'
+  | 'label'
+  | 'createdAt'
+  | 'lastUsedAt'
+  | 'expiresAt'
+  | 'scopes'
+  | 'customLifetime'
+  | 'idleTtl'
+  | 'maxExpiresAt'
+> & { username: string };
 
 /** A token as the admin API shows it (never the key). */
-export function adminToken(row: TokenRow) {
+export function adminToken(row: TokenRow, store: Pick<TokenStore, 'lifetime'>) {
   return {
     id: row.id,
     user: row.userId,
@@ -56,6 +63,7 @@ export function adminToken(row: TokenRow) {
     created: row.createdAt.toISOString(),
     last_used: row.lastUsedAt?.toISOString() ?? null,
     expiry: row.expiresAt?.toISOString() ?? null,
+    ...tokenReach(row, store),
   };
 }
 
@@ -170,15 +178,32 @@ export function adminHandlers(services: Services, store: AdminStore) {
     const paging = pageRequest(c.req.valid('query'));
     const count = await store.countTokens(row.id);
     const rows = await services.tokens.list(row.id, { limit: paging.size, offset: paging.offset });
-    return c.json(pageOf(c, paging, count, rows.map(adminToken)), 200);
+    return c.json(
+      pageOf(
+        c,
+        paging,
+        count,
+        rows.map((token) => adminToken(token, services.tokens)),
+      ),
+      200,
+    );
   };
 
   const createUserToken: H<typeof routes.adminCreateUserToken> = async (c) => {
     const row = await target(c, c.req.valid('param').id, true);
     const body = validBody(c, AdminTokenCreate);
     const label = body.label?.trim() || `created by ${currentUser(c).username} in the admin`;
-    const { key, token } = await services.tokens.issue(row.id, label);
-    return c.json({ key, ...adminToken({ ...token, username: row.username }) }, 201);
+    const scopes = body.scopes === undefined ? null : services.scopes.check(body.scopes);
+    const lifetime = resolveLifetime(
+      {
+        expiresIn: body.expires_in,
+        expiresAt: body.expires_at === undefined ? undefined : new Date(body.expires_at),
+        idleTimeout: body.idle_timeout,
+      },
+      services.config,
+    );
+    const { key, token } = await services.tokens.issue(row.id, label, { scopes, lifetime });
+    return c.json({ key, ...adminToken({ ...token, username: row.username }, services.tokens) }, 201);
   };
 
   const revokeToken: H<typeof routes.adminRevokeToken> = async (c) => {

@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { DetailSchema, MESSAGES } from '../../errors.ts';
-import { errorResponses, jsonResponse, requestBody } from '../schemas.ts';
+import { errorResponses, jsonResponse, requestBody, scopeChallengeHeader } from '../schemas.ts';
 import {
   AdminSession,
   AdminToken,
@@ -21,13 +21,18 @@ import {
   UserSessionParams,
 } from './admin.schemas.ts';
 
-const security: Record<string, string[]>[] = [{ Token: [] }, { Session: [] }];
+/** A token needs the `admin` scope (a full-access token has it); the user must be staff either way. */
+const security: Record<string, string[]>[] = [{ Token: ['admin'] }, { Session: [] }];
 const tags = ['admin'];
 
-/** 403 of the admin: not staff, a superuser-only change, or (cookie session) a failed CSRF check. */
+/**
+ * 403 of the admin: not staff, a superuser-only change, a token without the `admin` scope, or (cookie
+ * session) a failed CSRF check.
+ */
 const forbidden = {
   description:
-    'Not staff, a change only a superuser may make, or a cookie request that failed the CSRF check',
+    'Not staff, a change only a superuser may make, a token without the `admin` scope (named in `WWW-Authenticate`), or a cookie request that failed the CSRF check',
+  headers: scopeChallengeHeader,
   content: {
     'application/json': {
       schema: DetailSchema,
@@ -161,7 +166,7 @@ export const adminCreateUserToken = createRoute({
   tags,
   summary: 'Create a token for a user: the key is shown once, in this response',
   description:
-    'For scripts and service accounts. The token expires like any other (TOKEN_TTL, TOKEN_MAX_TTL) and counts towards TOKEN_LIMIT_PER_USER.',
+    'For scripts and service accounts. By default the token expires like a login (TOKEN_TTL, TOKEN_MAX_TTL); `expires_in` or `expires_at` and `idle_timeout` give it a lifetime of its own, bounded by TOKEN_CUSTOM_MAX_TTL. `scopes` narrows what it may do (declared names only; omitted: full access). It counts towards TOKEN_LIMIT_PER_USER.',
   security,
   request: { params: UserIdParam, body: body(AdminTokenCreate) },
   responses: {

@@ -5,7 +5,9 @@
  */
 import { z } from '@hono/zod-openapi';
 import { MAX_PASSWORD_LENGTH } from '../../auth/password-policy.ts';
+import { ScopesField } from '../../auth/scopes.ts';
 import { MESSAGES } from '../../errors.ts';
+import { TokenReachFields } from '../schemas.ts';
 
 const text = () => z.string({ error: 'Not a valid string.' });
 const TRUE = new Set(['t', 'y', 'yes', 'true', 'on', '1']);
@@ -19,6 +21,16 @@ const flag = () =>
       return TRUE.has(word) ? true : FALSE.has(word) ? false : v;
     },
     z.boolean({ error: 'Must be a valid boolean.' }),
+  );
+/** DRF's IntegerField: JSON integers, and digit strings (what forms send). */
+const integer = () =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v),
+    z
+      .number({ error: 'A valid integer is required.' })
+      .int('A valid integer is required.')
+      .min(0, 'Ensure this value is greater than or equal to 0.')
+      .max(2 ** 31 - 1, `Ensure this value is less than or equal to ${2 ** 31 - 1}.`),
   );
 const when = (description: string) => z.string().datetime().openapi({ description });
 
@@ -124,6 +136,7 @@ export const AdminToken = z
     created: when('When the token was issued'),
     last_used: when('When the token was last used; null: never').nullable(),
     expiry: when('When the token expires unless used again; null: never').nullable(),
+    ...TokenReachFields,
   })
   .openapi('AdminToken', {
     example: {
@@ -135,6 +148,9 @@ export const AdminToken = z
       created: '2026-11-01T09:00:00.000Z',
       last_used: '2026-11-02T17:45:12.000Z',
       expiry: '2026-11-03T03:45:12.000Z',
+      scopes: null,
+      idle_timeout: 36000,
+      max_expiry: '2026-12-01T09:00:00.000Z',
     },
   });
 
@@ -151,7 +167,10 @@ export const AdminTokenCreated = AdminToken.extend({
     prefix: 'lk_4Vq8y',
     created: '2026-11-01T09:00:00.000Z',
     last_used: null,
-    expiry: '2026-11-01T19:00:00.000Z',
+    expiry: '2027-01-30T09:00:00.000Z',
+    scopes: ['notes:read'],
+    idle_timeout: null,
+    max_expiry: '2027-01-30T09:00:00.000Z',
   },
 });
 
@@ -162,8 +181,25 @@ export const AdminTokenCreate = z
       .max(200, 'Ensure this field has no more than 200 characters.')
       .optional()
       .openapi({ description: 'Names the token; default "created by <your username> in the admin"' }),
+    scopes: ScopesField.optional(),
+    expires_in: integer().optional().openapi({
+      type: 'integer',
+      description:
+        'Seconds until the token ends however much it is used (its own lifetime); at most TOKEN_CUSTOM_MAX_TTL; 0: never (only when TOKEN_CUSTOM_MAX_TTL is 0)',
+    }),
+    expires_at: z
+      .string({ error: 'Not a valid string.' })
+      .datetime({ offset: true, error: 'Datetime has wrong format. Use ISO 8601.' })
+      .optional()
+      .openapi({ description: 'Alternative to expires_in: when the token ends (future, within the bound)' }),
+    idle_timeout: integer().optional().openapi({
+      type: 'integer',
+      description: 'Seconds of non-use after which the token expires; 0: no idle timeout. Default TOKEN_TTL',
+    }),
   })
-  .openapi('AdminTokenCreate', { example: { label: 'CI deploy key' } });
+  .openapi('AdminTokenCreate', {
+    example: { label: 'CI deploy key', scopes: ['notes:read'], expires_in: 7776000, idle_timeout: 0 },
+  });
 
 /** A live cookie session of a user, as staff see it: never the session id or its digest. */
 export const AdminSession = z

@@ -47,6 +47,8 @@ export function authHandlers(services: Services) {
       if (problem) throw csrfFailed(problem);
     }
     const body = validBody(c, LoginBody);
+    // Undeclared scope names are refused before any credential is checked or counted.
+    const scopes = body.scopes === undefined ? null : services.scopes.check(body.scopes);
     const origin = eventOrigin(c, services.clientIp);
     // Counted before the password is checked (429 when over a limit), refunded on success.
     const { user } = await checkLogin(services, {
@@ -62,7 +64,7 @@ export function authHandlers(services: Services) {
     const label = body.label?.trim() || labelFromUserAgent(c.req.header('user-agent'));
     let issued: Awaited<ReturnType<Services['tokens']['issue']>>;
     try {
-      issued = await services.tokens.issue(user.id, label);
+      issued = await services.tokens.issue(user.id, label, { scopes });
     } catch (err) {
       if (err instanceof TokenLimitError) {
         await services.events.record({
@@ -82,7 +84,7 @@ export function authHandlers(services: Services) {
       user: user.id,
       token: issued.token.id,
       ...origin,
-      detail: { via: 'api', label: issued.token.label, session: sessionLogin },
+      detail: { via: 'api', label: issued.token.label, session: sessionLogin, scopes },
     });
     if (sessionLogin) await startSession(c, services, user.id);
     return c.json(

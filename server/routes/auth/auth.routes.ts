@@ -3,8 +3,16 @@
  * Contracts of the dj-rest-auth compatible login and logout operations.
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { ScopesField } from '../../auth/scopes.ts';
 import { BadRequestSchema, DetailSchema, MESSAGES } from '../../errors.ts';
-import { errorResponses, jsonResponse, requestBody, UserSchema } from '../schemas.ts';
+import {
+  errorResponses,
+  errors,
+  jsonResponse,
+  requestBody,
+  scopeChallengeHeader,
+  UserSchema,
+} from '../schemas.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -33,6 +41,7 @@ export const LoginBody = z
       .max(200, 'Ensure this field has no more than 200 characters.')
       .optional()
       .openapi({ description: 'Names this token (device); defaults to one derived from the User-Agent' }),
+    scopes: ScopesField.optional(),
   })
   .openapi('LoginRequest');
 
@@ -95,6 +104,16 @@ export const logoutAll = createRoute({
   operationId: 'logoutAll',
   tags: ['auth'],
   summary: "Log out everywhere: revoke all of the caller's tokens and end all their sessions",
-  security: [{ Token: [] }, { Session: [] }],
-  responses: { 200: loggedOut, ...errorResponses(401, 403, 405) },
+  description: 'A narrowed token needs the `tokens:write` scope (logout of the token itself needs none).',
+  security: [{ Token: ['tokens:write'] }, { Session: [] }],
+  responses: {
+    200: loggedOut,
+    ...errorResponses(401),
+    403: {
+      ...errors[403],
+      description: 'A cookie request that failed the CSRF check, or a token without `tokens:write`',
+      headers: scopeChallengeHeader,
+    },
+    ...errorResponses(405),
+  },
 });

@@ -5,6 +5,7 @@
 import { ApiError, MESSAGES } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { type AppRouteHandler, currentUser } from '../factory.ts';
+import { tokenReach } from '../schemas.ts';
 import type { listTokens, revokeToken } from './tokens.routes.ts';
 
 /** Handlers of the tokens area, bound to the app's services. */
@@ -25,6 +26,7 @@ export function tokenHandlers(services: Services) {
           last_used: row.lastUsedAt?.toISOString() ?? null,
           expiry: row.expiresAt?.toISOString() ?? null,
           current: row.id === current,
+          ...tokenReach(row, services.tokens),
         })),
       200,
     );

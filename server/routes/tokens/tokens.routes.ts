@@ -4,7 +4,7 @@
  * after login: a token is named by its public id, its label and the key's first characters.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { errorResponses, jsonResponse } from '../schemas.ts';
+import { errorResponses, insufficientScopeResponse, jsonResponse, TokenReachFields } from '../schemas.ts';
 
 const when = (description: string) => z.string().datetime().openapi({ description });
 
@@ -20,6 +20,7 @@ export const TokenInfo = z
     ).nullable(),
     expiry: when('When the token expires unless used again; null: never').nullable(),
     current: z.boolean().openapi({ description: 'Whether this is the token that made this request' }),
+    ...TokenReachFields,
   })
   .openapi('TokenInfo');
 
@@ -32,15 +33,21 @@ const example = [
     last_used: '2026-11-02T17:45:12.000Z',
     expiry: '2026-11-03T03:45:12.000Z',
     current: true,
+    scopes: null,
+    idle_timeout: 36000,
+    max_expiry: '2026-12-01T09:00:00.000Z',
   },
   {
     id: 'Q1w2E3r4T5y6U7i8',
-    label: 'curl 8.5',
+    label: 'deploy',
     prefix: 'lk_9Hd2k',
     created: '2026-10-28T12:00:00.000Z',
     last_used: null,
-    expiry: '2026-10-28T22:00:00.000Z',
+    expiry: '2027-01-26T12:00:00.000Z',
     current: false,
+    scopes: ['notes:read'],
+    idle_timeout: null,
+    max_expiry: '2027-01-26T12:00:00.000Z',
   },
 ];
 
@@ -52,10 +59,12 @@ export const listTokens = createRoute({
   summary: "List the caller's tokens (one per login), newest first",
   description:
     'Never shows a key. `current` marks the token this request was made with. Expired tokens are left out.',
-  security: [{ Token: [] }],
+  security: [{ Token: ['tokens:read'] }],
   responses: {
     200: jsonResponse(z.array(TokenInfo).openapi('TokenList'), "The caller's live tokens", example),
-    ...errorResponses(401, 405),
+    ...errorResponses(401),
+    403: insufficientScopeResponse,
+    ...errorResponses(405),
   },
 });
 
@@ -67,7 +76,7 @@ export const revokeToken = createRoute({
   summary: "Revoke one of the caller's tokens (e.g. a lost device)",
   description:
     "Revoking the current token logs this client out. Another user's token id answers 404 exactly like an unknown id.",
-  security: [{ Token: [] }],
+  security: [{ Token: ['tokens:write'] }],
   request: {
     params: z.object({
       id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'Q1w2E3r4T5y6U7i8' }),
@@ -75,6 +84,8 @@ export const revokeToken = createRoute({
   },
   responses: {
     204: { description: 'Revoked: the token no longer authenticates' },
-    ...errorResponses(401, 404, 405),
+    ...errorResponses(401),
+    403: insufficientScopeResponse,
+    ...errorResponses(404, 405),
   },
 });

@@ -6,7 +6,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { MAX_PASSWORD_LENGTH } from '../../auth/password-policy.ts';
 import { BadRequestSchema, DetailSchema, MESSAGES } from '../../errors.ts';
-import { errorResponses, jsonResponse, requestBody, UserSchema } from '../schemas.ts';
+import {
+  errorResponses,
+  insufficientScopeResponse,
+  jsonResponse,
+  requestBody,
+  UserSchema,
+} from '../schemas.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const USERNAME = /^[\p{L}\p{N}_.@+-]+$/u;
@@ -80,10 +86,12 @@ export const getUser = createRoute({
   operationId: 'getUser',
   tags: ['account'],
   summary: "The caller's details",
-  security: [{ Token: [] }],
+  security: [{ Token: ['account:read'] }],
   responses: {
     200: jsonResponse(UserSchema, "The caller's details", userExample),
-    ...errorResponses(401, 405),
+    ...errorResponses(401),
+    403: insufficientScopeResponse,
+    ...errorResponses(405),
   },
 });
 
@@ -94,14 +102,16 @@ export const updateUser = createRoute({
   tags: ['account'],
   summary: "Update the caller's username, e-mail or names",
   description: 'Only the fields sent change. JSON, form-encoded and multipart bodies are accepted.',
-  security: [{ Token: [] }],
+  security: [{ Token: ['account:write'] }],
   request: { body: requestBody(UserUpdateBody) },
   responses: {
     200: jsonResponse(UserSchema, 'Updated: the details as now stored', userExample),
     400: jsonResponse(BadRequestSchema, 'Invalid fields, or malformed JSON', {
       username: ['A user with that username already exists.'],
     }),
-    ...errorResponses(401, 405, 413, 415),
+    ...errorResponses(401),
+    403: insufficientScopeResponse,
+    ...errorResponses(405, 413, 415),
   },
 });
 
@@ -113,7 +123,7 @@ export const changePassword = createRoute({
   summary: 'Change the password; every other token of the user is revoked',
   description:
     'Needs the current password. The new one must pass the password policy (see README). On success the token used for this request keeps working and every other credential of the user is revoked. Wrong current passwords are throttled like failed logins.',
-  security: [{ Token: [] }],
+  security: [{ Token: ['account:write'] }],
   request: { body: requestBody(PasswordChangeBody) },
   responses: {
     200: jsonResponse(DetailSchema, 'Changed', { detail: PASSWORD_SAVED }),
@@ -128,6 +138,8 @@ export const changePassword = createRoute({
         ],
       },
     ),
-    ...errorResponses(401, 405, 413, 415, 429),
+    ...errorResponses(401),
+    403: insufficientScopeResponse,
+    ...errorResponses(405, 413, 415, 429),
   },
 });
