@@ -862,6 +862,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     adminListUsers: {
@@ -938,6 +953,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -1053,6 +1083,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     adminGetUser: {
@@ -1125,6 +1170,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -1216,6 +1276,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -1347,6 +1422,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     adminListUserSessions: {
@@ -1429,6 +1519,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     adminEndUserSession: {
@@ -1500,6 +1605,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -1582,6 +1702,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -1708,6 +1843,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Unsupported media type \"text/plain\" in request."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -1865,9 +2015,10 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
-            /** @description The database does not answer */
+            /** @description The database does not answer (within DATABASE_*_TIMEOUT) */
             503: {
                 headers: {
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1993,6 +2144,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     logout: {
@@ -2057,6 +2223,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -2128,6 +2309,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -2273,6 +2469,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     listTokens: {
@@ -2369,6 +2580,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     revokeToken: {
@@ -2449,6 +2675,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     getUser: {
@@ -2519,6 +2760,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];
@@ -2649,6 +2905,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     testAuth: {
@@ -2700,6 +2971,21 @@ export interface operations {
                     "application/json": components["schemas"]["Detail"];
                 };
             };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
         };
     };
     testAuthPost: {
@@ -2746,6 +3032,21 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];

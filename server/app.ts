@@ -10,6 +10,7 @@ import { onError, validationHook } from './errors.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
 import { registerSecuritySchemes } from './openapi.ts';
 import { canonicalPath } from './paths.ts';
+import { lastQueryValueWins } from './query.ts';
 import { adminApiRoutes } from './routes/admin/index.ts';
 import { adminPageRoutes } from './routes/admin-page/index.ts';
 import { authRoutes } from './routes/auth/index.ts';
@@ -41,6 +42,7 @@ export function createApp(services: Services) {
   }
   app.use(apiHeaders);
   app.use(cors(services.config.CORS_ALLOWED_ORIGINS));
+  app.use(lastQueryValueWins);
   // The pages that keep keys in storage, and the admin: strict CSP, no framing (canonical paths).
   const pages = pageHeaders(services.config.TRUST_PROXY);
   for (const path of ['/', '/docs/', '/admin/', '/admin/login/', '/admin/logout/']) app.use(path, pages);

@@ -8,7 +8,7 @@ import { createApp } from './app.ts';
 import { randomBase62 } from './auth/tokens.ts';
 import { type Config, ConfigError, redactCredentials } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
-import { openDatabase } from './db/open.ts';
+import { DataDirError, openDatabase } from './db/open.ts';
 import { users } from './db/schema.ts';
 import { jsonLogger } from './log.ts';
 import { nodeAssets } from './routes/pages/node-assets.ts';
@@ -22,6 +22,12 @@ export async function bootstrap(config: Config, holder: string, log: Logger = js
     databaseUrl: config.DATABASE_URL,
     dataDir: config.LATCHKEY_DATA_DIR,
     holder,
+    maxConnections: config.DATABASE_POOL_SIZE,
+    timeouts: {
+      connect: config.DATABASE_CONNECT_TIMEOUT,
+      pool: config.DATABASE_POOL_TIMEOUT,
+      statement: config.DATABASE_STATEMENT_TIMEOUT,
+    },
   });
   const changes = await database.changes();
   const services: Services = {
@@ -65,7 +71,7 @@ export function banner(config: Config, port: number, demo?: { username: string; 
 
 /** One line for a start-up failure: configuration and lock errors are the operator's to fix, so no stack. */
 export function startupFailure(err: unknown): string {
-  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof DataDirError) {
     return `latchkey: ${redactCredentials(err.message)}`;
   }
   // A driver's error may quote the connection string it was given: never print its password.
@@ -75,7 +81,10 @@ export function startupFailure(err: unknown): string {
 
 /** What an entry gives {@link shutdownHandler}: its runtime's way to stop serving and to exit. */
 export interface Lifecycle {
-  /** Stops accepting connections and resolves when in-flight requests are done. */
+  /**
+   * Stops accepting connections and resolves when in-flight requests are done (a login in the middle
+   * of its password hash included). Called once; may wait for start-up to finish first.
+   */
   stop(): Promise<void>;
   /** Closes the database (and releases the data-directory lock). */
   close(): Promise<void>;
@@ -83,16 +92,20 @@ export interface Lifecycle {
 }
 
 /**
- * The graceful shutdown both entries install on SIGTERM/SIGINT: stop serving, let requests finish, close
- * the database, exit 0. A second signal is ignored; a shutdown stuck past `graceMs` exits 1 rather than
- * hang a deploy.
+ * The graceful shutdown both entries install on SIGTERM/SIGINT, before start-up even begins: stop
+ * accepting, let in-flight requests finish, close the database, exit 0. A second signal, or a shutdown
+ * still running after `graceMs` (SHUTDOWN_TIMEOUT), exits 1 at once rather than hang a deploy.
  */
 export function shutdownHandler(life: Lifecycle, graceMs = 10_000): (signal: string) => void {
   let closing = false;
   return (signal) => {
-    if (closing) return;
+    if (closing) {
+      console.error(`latchkey: ${signal} received again, exiting now`);
+      life.exit(1);
+      return;
+    }
     closing = true;
-    console.log(`latchkey: ${signal} received, shutting down`);
+    console.log(`latchkey: ${signal} received, shutting down (finishing requests in flight)`);
     const force = setTimeout(() => {
       console.error(`latchkey: shutdown did not finish within ${graceMs / 1000} s, exiting`);
       life.exit(1);
@@ -103,9 +116,11 @@ export function shutdownHandler(life: Lifecycle, graceMs = 10_000): (signal: str
       .then(
         () => {
           clearTimeout(force);
+          console.log('latchkey: stopped; database closed');
           life.exit(0);
         },
         (err) => {
+          clearTimeout(force);
           console.error('latchkey: error while shutting down:', err);
           life.exit(1);
         },

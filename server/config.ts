@@ -4,6 +4,7 @@
  * live here ({@link OPTIONS}; README's configuration table is generated from it). A bad value stops start-up with one line
  * naming the variable, so an operator never runs with a silently ignored setting.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { scopeNameProblem, splitScopes } from './auth/scopes.ts';
 
@@ -27,6 +28,14 @@ export function redactCredentials(text: string): string {
 
 /** Whole seconds, 0 allowed (0 disables the feature it times). */
 const seconds = z.coerce.number().int('expected whole seconds').min(0, 'must be >= 0');
+
+/** Whole seconds, at least 1 (a timeout of no time would fail everything). */
+const positiveSeconds = z.coerce.number().int('expected whole seconds').min(1, 'must be >= 1');
+
+/** cores - 1, at least 1: one core stays free for the event loop (and test_auth) during a login storm. */
+export function defaultHashConcurrency(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
 
 /** Comma-separated exact origins; `none` is the empty list (an empty variable means the default). */
 const originList = z
@@ -112,6 +121,35 @@ export const OPTIONS = {
   LATCHKEY_DATA_DIR: option(
     "PGlite's data directory (locked by one process at a time)",
     z.string().min(1).default('./data'),
+  ),
+  DATABASE_POOL_SIZE: option(
+    'PostgreSQL connections per instance (measured: 4 beat 10 on a 2-core machine, see scripts/bench/README.md)',
+    z.coerce.number().int().min(1).max(1000).default(4),
+  ),
+  DATABASE_CONNECT_TIMEOUT: option(
+    'seconds to open a PostgreSQL connection before the request answers 503 (see [Failure behaviour](#failure-behaviour))',
+    positiveSeconds.default(2),
+  ),
+  DATABASE_POOL_TIMEOUT: option(
+    'seconds a query may wait for a free pooled connection before the request answers 503',
+    positiveSeconds.default(2),
+  ),
+  DATABASE_STATEMENT_TIMEOUT: option(
+    "seconds one statement may run (PostgreSQL's `statement_timeout`) before the request answers 503",
+    positiveSeconds.default(2),
+  ),
+  PASSWORD_HASH_CONCURRENCY: option(
+    'password hashes computed at once (each argon2id hash holds a core and 19 MiB)',
+    z.coerce.number().int().min(1).max(256).default(defaultHashConcurrency()),
+    { shown: 'cores - 1, at least 1' },
+  ),
+  PASSWORD_HASH_QUEUE: option(
+    'password checks that may wait for a hashing slot, in arrival order; past it a login answers 503 + `Retry-After`',
+    z.coerce.number().int().min(0).default(64),
+  ),
+  SHUTDOWN_TIMEOUT: option(
+    'seconds a shutdown (SIGTERM/SIGINT) may take to finish in-flight requests before the process exits anyway (status 1)',
+    positiveSeconds.default(10),
   ),
   CORS_ALLOWED_ORIGINS: option(
     'exact allow-list of browser origins (comma-separated), `none` for no cross-origin access; `*` is refused (see [CORS](#the-demo-client-cors-and-the-docs-console))',

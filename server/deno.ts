@@ -13,6 +13,23 @@ import { loadConfig } from './config.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig(Deno.env.toObject());
+  let serving: (value: { server: Deno.HttpServer; close(): Promise<void> }) => void = () => {};
+  const started = new Promise<Parameters<typeof serving>[0]>((resolve) => {
+    serving = resolve;
+  });
+  // Installed before start-up, as in the Node entry: a signal during it is honoured once serving.
+  const shutdown = shutdownHandler(
+    {
+      // Deno's shutdown stops accepting and resolves once in-flight requests are answered.
+      stop: async () => (await started).server.shutdown(),
+      close: async () => (await started).close(),
+      exit: (code) => Deno.exit(code),
+    },
+    config.SHUTDOWN_TIMEOUT * 1000,
+  );
+  Deno.addSignalListener('SIGTERM', () => shutdown('SIGTERM'));
+  Deno.addSignalListener('SIGINT', () => shutdown('SIGINT'));
+
   const { app, database, demo } = await bootstrap(config, `latchkey server (deno, pid ${Deno.pid})`);
   let server: Deno.HttpServer;
   try {
@@ -29,13 +46,7 @@ async function main(): Promise<void> {
     await database.close();
     Deno.exit(1);
   }
-  const shutdown = shutdownHandler({
-    stop: () => server.shutdown(),
-    close: () => database.close(),
-    exit: (code) => Deno.exit(code),
-  });
-  Deno.addSignalListener('SIGTERM', () => shutdown('SIGTERM'));
-  Deno.addSignalListener('SIGINT', () => shutdown('SIGINT'));
+  serving({ server, close: () => database.close() });
 }
 
 main().catch((err) => {

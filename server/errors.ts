@@ -12,11 +12,13 @@ import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { HashQueueFullError } from './auth/hash-limiter.ts';
 import { LifetimeError } from './auth/lifetimes.ts';
 import { ThrottledError } from './auth/throttle.ts';
 import { TokenLimitError } from './auth/token-store.ts';
 import { DuplicateUserError } from './auth/user-store.ts';
 import { errorSummary } from './db/errors.ts';
+import { databaseErrorCode, isDatabaseUnavailable } from './db/failures.ts';
 
 /** DRF's exact messages, shared by middleware, handlers and tests. */
 export const MESSAGES = {
@@ -31,10 +33,15 @@ export const MESSAGES = {
   required: 'This field is required.',
   blank: 'This field may not be blank.',
   notNull: 'This field may not be null.',
+  nullCharacters: 'Null characters are not allowed.',
   notFound: 'Not found.',
   loggedOut: 'Successfully logged out.',
   tooLarge: 'Request body is too large.',
+  unavailable: 'The service is temporarily unavailable, try again shortly.',
 } as const;
+
+/** Seconds a 503 asks the client to wait (Retry-After): reconnecting takes well under this. */
+export const RETRY_AFTER_SECONDS = 1;
 
 type Body = Record<string, unknown>;
 
@@ -60,6 +67,11 @@ export class ApiError extends Error {
   /** 401 with `WWW-Authenticate: Token`, as DRF's TokenAuthentication answers. */
   static unauthorized(message: string): ApiError {
     return ApiError.detail(401, message, { 'WWW-Authenticate': 'Token' });
+  }
+
+  /** 503 with Retry-After: the database (or the password hasher) cannot take the request now. */
+  static unavailable(message: string = MESSAGES.unavailable): ApiError {
+    return ApiError.detail(503, message, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
   }
 
   /** 400 with DRF validation errors (`{"field": ["..."]}`). */
@@ -122,12 +134,18 @@ export function asApiError(err: unknown): ApiError | undefined {
   if (err instanceof TokenLimitError) return ApiError.detail(403, err.message);
   if (err instanceof LifetimeError) return ApiError.validation({ [err.field]: [err.message] });
   if (err instanceof DuplicateUserError) return ApiError.validation({ username: [err.message] });
+  if (err instanceof HashQueueFullError) return ApiError.unavailable(err.message);
+  if (isDatabaseUnavailable(err)) return ApiError.unavailable();
   return undefined;
 }
 
 /** Renders any thrown error as a DRF response; unexpected errors are logged and answered with a plain 500. */
 export function onError(log: (line: Record<string, unknown>) => void): ErrorHandler {
   return (thrown, c) => {
+    if (isDatabaseUnavailable(thrown)) {
+      // One line per failed request, without the query or its parameters (they may hold digests).
+      log({ level: 'warn', msg: 'database unavailable', path: c.req.path, error: databaseErrorCode(thrown) });
+    }
     const err = asApiError(thrown) ?? thrown;
     if (err instanceof ApiError) {
       for (const [name, value] of Object.entries(err.headers)) c.header(name, value);

@@ -6,6 +6,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { stringify } from 'yaml';
 import { BUILTIN_SCOPES } from './auth/scopes.ts';
+import { MESSAGES, RETRY_AFTER_SECONDS } from './errors.ts';
 import type { AppEnv } from './services.ts';
 
 /** The document's fixed header: identical for every configuration, so the committed file never drifts. */
@@ -15,7 +16,7 @@ const INFO: Parameters<OpenAPIHono['getOpenAPI31Document']>[0] = {
     title: 'Latchkey',
     version: '0.1.0',
     description:
-      'Token authentication compatible with Django REST Framework and dj-rest-auth clients. Send `Authorization: Token <key>` (or `Bearer <key>`) with the key returned by login.\n\n' +
+      'Token authentication compatible with Django REST Framework and dj-rest-auth clients. Send `Authorization: Token <key>` (or `Bearer <key>`) with the key returned by login. A query parameter sent more than once counts with its last value, as in Django.\n\n' +
       "Every path also answers the two methods HTTP defines for all resources (RFC 9110), not listed per operation: `OPTIONS` answers 204 with `Allow` naming the path's methods (or, from an allowed origin, the CORS preflight), and `HEAD` answers like the path's `GET` (same status and headers) without a body, or 405 where the path has no `GET`.",
     license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
   },
@@ -49,6 +50,25 @@ export function registerSecuritySchemes(app: OpenAPIHono<AppEnv>): void {
   });
 }
 
+/** Operations that answer without the database (readyz documents its own 503). */
+const WITHOUT_DATABASE = new Set(['healthz', 'readyz', 'getOpenApiJson', 'getOpenApiYaml']);
+
+/**
+ * The 503 of every operation that needs the database (or hashes a password): documented here once
+ * rather than in each route, so an operation added later is covered by default. errors.ts answers it.
+ */
+const UNAVAILABLE = {
+  description:
+    'The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds.',
+  headers: { 'Retry-After': { schema: { type: 'integer', example: RETRY_AFTER_SECONDS } } },
+  content: {
+    'application/json': {
+      schema: { $ref: '#/components/schemas/Detail' },
+      example: { detail: MESSAGES.unavailable },
+    },
+  },
+};
+
 /**
  * The OpenAPI document object for an app. An operation whose Token requirement names scopes gets them
  * spelled out in its description and in `x-required-scopes` (alternatives, as in `security`), so the
@@ -69,6 +89,13 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>) {
     }
   }
   document.info.description = `${document.info.description ?? ''}\n\n${SCOPES_NOTE}`;
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item as Record<string, unknown>)) {
+      const op = operation as { operationId?: string; responses?: Record<string, unknown> };
+      if (!op?.responses || WITHOUT_DATABASE.has(op.operationId ?? '')) continue;
+      op.responses['503'] ??= UNAVAILABLE;
+    }
+  }
   return document;
 }
 

@@ -6,6 +6,7 @@
 import type { AuthVariables } from './auth/authenticate.ts';
 import { type ClientIpResolver, clientIpResolver } from './auth/client-ip.ts';
 import { EventStore } from './auth/events.ts';
+import { passwordHashing } from './auth/passwords.ts';
 import { Purger } from './auth/purge.ts';
 import { ScopeRegistry } from './auth/scopes.ts';
 import { SessionStore } from './auth/sessions.ts';
@@ -57,6 +58,7 @@ export type AppEnv = { Variables: Partial<AuthVariables> & { requestId?: string 
  * trusted while the feed is up; without one, every token check reads the database.
  */
 export function createServices(config: Config, db: Database, log: Logger, changes?: ChangeFeed): Services {
+  passwordHashing.configure(config.PASSWORD_HASH_CONCURRENCY, config.PASSWORD_HASH_QUEUE);
   const verifyCache = new VerifyCache({
     maxEntries: config.VERIFY_CACHE_SIZE,
     maxAgeSeconds: config.VERIFY_CACHE_MAX_AGE,

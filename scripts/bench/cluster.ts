@@ -9,6 +9,7 @@
  * when the last worker has.
  */
 import cluster from 'node:cluster';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 if (cluster.isPrimary) {
@@ -32,5 +33,7 @@ if (cluster.isPrimary) {
     if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(failed ? 1 : 0);
   });
 } else {
-  await import('../../server/node.ts');
+  // `npm start`'s entry when there is one (its bundle keeps the sources' import.meta.url), else the source.
+  const start = new URL('../start.mjs', import.meta.url);
+  await import(existsSync(start) ? start.href : '../../server/node.ts');
 }

@@ -1,9 +1,10 @@
 #!/bin/bash
 # npm run bench: every performance goal of issue #12 measured side by side in one run and printed as a
 # Goals table (goal, figure, ratio, target, met). Servers, all on 127.0.0.1:
-#   latchkey         Latchkey (esbuild bundle of server/node.ts) on PostgreSQL
-#   latchkey-pglite  the same bundle on PGlite (DATABASE_URL unset, a data directory made by setup.ts)
-#   latchkey-deno    server/deno.ts under node_modules/.bin/deno with start:deno's permissions, PostgreSQL
+#   latchkey         Latchkey as `npm start` runs it (node scripts/start.mjs: a cached esbuild bundle of
+#                    server/node.ts, in one process) on PostgreSQL
+#   latchkey-pglite  the same on PGlite (DATABASE_URL unset, a data directory made by setup.ts)
+#   latchkey-deno    server/deno.ts under node_modules/.bin/deno with start:deno's flags, PostgreSQL
 #   hono             the floor: a bare Hono handler on @hono/node-server (floor.ts), one process
 #   peer             the DRF peer (../shared/bench/peer-django, gunicorn 2 sync workers, PostgreSQL)
 #   better-auth      the better-auth peer (../shared/bench/peer-better-auth, one Node process, PostgreSQL)
@@ -100,18 +101,21 @@ wait_quiet() { # like bench.sh: until the machine is nearly idle for 1 s (at mos
 }
 
 # Latchkey's command and environment per variant (also used by the start-up measurements)
-DENO_PERMS=$(cd "$ROOT" && node -p "require('./package.json').scripts['start:deno']" | grep -o -- '--allow-[a-z-]*' | tr '\n' ' ')
+DENO_FLAGS=$(cd "$ROOT" && node -p "require('./package.json').scripts['start:deno']" | grep -o -- '--[a-z0-9-]*\(=[^ ]*\)\?' | tr '\n' ' ')
+# `npm start`'s code without npm: scripts/start.mjs runs a cached esbuild bundle that keeps each module's
+# import.meta.url (files beside the sources are found); before it existed, our own bundle of node.ts.
+if [ -f "$ROOT/scripts/start.mjs" ]; then LATCHKEY_NODE=(node "$ROOT/scripts/start.mjs"); else LATCHKEY_NODE=(node "$BUILD/node.mjs"); fi
 server_cmd() { # VARIANT -> sets CMD and ENVS
   ENVS=(LOG_REQUESTS=true DATABASE_URL="$DBURL")
-  CMD=(node "$BUILD/node.mjs")
+  CMD=("${LATCHKEY_NODE[@]}")
   case $1 in
     latchkey) ;;
     latchkey-pglite) ENVS=(LOG_REQUESTS=true LATCHKEY_DATA_DIR="$PGLITE_DIR") ;;
     latchkey-pglite-create) ENVS=(LOG_REQUESTS=true LATCHKEY_DATA_DIR="$FRESH_DIR") ;;
-    latchkey-deno) CMD=("$ROOT/node_modules/.bin/deno" run $DENO_PERMS "$ROOT/server/deno.ts") ;;
+    latchkey-deno) CMD=("$ROOT/node_modules/.bin/deno" run $DENO_FLAGS "$ROOT/server/deno.ts") ;;
     latchkey-nolog) ENVS=(LOG_REQUESTS=false DATABASE_URL="$DBURL") ;;
     latchkey-tsx) CMD=("$ROOT/node_modules/.bin/tsx" "$ROOT/server/node.ts") ;;
-    latchkey-2w) CMD=(node "$BUILD/cluster.mjs"); ENVS+=(LATCHKEY_WORKERS=2) ;;
+    latchkey-2w) CMD=("$ROOT/node_modules/.bin/tsx" "$HERE/cluster.ts"); ENVS+=(LATCHKEY_WORKERS=2) ;;
     hono) CMD=(node "$BUILD/floor.mjs"); ENVS=() ;;
     *) log "unknown variant $1"; exit 2 ;;
   esac
@@ -178,10 +182,13 @@ mkdir -p "$PGLITE_DIR"; setup LATCHKEY_DATA_DIR="$PGLITE_DIR" >/dev/null
 # Plain node processes running esbuild bundles of our code (dependencies stay in node_modules): what a
 # deployment would run, without tsx's loader and its extra process (the latchkey-tsx variant has them).
 rm -rf "$BUILD" && mkdir -p "$BUILD"   # never start a stale build
-(cd "$ROOT" && node_modules/.bin/esbuild server/node.ts scripts/bench/cluster.ts scripts/bench/floor.ts \
+(cd "$ROOT" && node_modules/.bin/esbuild server/node.ts scripts/bench/floor.ts \
   scripts/bench/startup.ts scripts/bench/hash-time.ts --bundle --platform=node --format=esm --target=node20 \
   --packages=external --out-extension:.js=.mjs --outdir="$BUILD" --entry-names='[name]' --log-level=warning)
 cp -r "$ROOT/server/db/migrations" "$BUILD/migrations"   # open.ts looks for them beside itself
+if [ -f "$ROOT/scripts/pglite-template.ts" ]; then   # npm install's prepare step makes it; idempotent
+  (cd "$ROOT" && "$ROOT/node_modules/.bin/tsx" scripts/pglite-template.ts >>"$OUT/start.log" 2>&1) || log "no PGlite template (see start.log)"
+fi
 
 runs_for() { # VARIANT -> the scenarios it runs
   case $1 in
@@ -199,13 +206,15 @@ LEFT=$(( ROUNDS * (n_runs + 2) + 3 * STARTS ))
 
 # ---- 3. one argon2id hash, start-up times and memory (no load running) ---------------------------------
 wait_quiet; node "$BUILD/hash-time.mjs" 20 >"$OUT/hash.txt"; log "argon2id: $(cat "$OUT/hash.txt")"
-measure_start() { # NAME VARIANT
+measure_start() { # NAME VARIANT [OUTPUT]
+  local to=${3:-$OUT/startup.txt}
   server_cmd "$2"; wait_quiet
   (cd "$ROOT" && exec env "${UNSET[@]}" "${ENVS[@]}" PORT="$SPORT" node "$BUILD/startup.mjs" "$1" "$STATE/startup.pid" "$OUT/startup-servers.log" -- "${CMD[@]}") \
-    >>"$OUT/startup.txt" || echo "startup name=$1 ms=failed" >>"$OUT/startup.txt"
-  log "$(tail -1 "$OUT/startup.txt")"
+    >>"$to" || echo "startup name=$1 ms=failed" >>"$to"
+  log "$(tail -1 "$to")"
 }
 port_free "$SPORT" || { log "port $SPORT (start-up measurements) is in use"; exit 1; }
+measure_start warm-up latchkey "$OUT/startup-warm-up.txt"   # not counted: builds start.mjs's cached bundle
 for i in $(seq 1 "$STARTS"); do
   measure_start postgres latchkey
   measure_start pglite-reopen latchkey-pglite

@@ -9,8 +9,19 @@
  * work, so timing does not tell which accounts exist or were imported: one argon2id verification at the
  * current parameters, plus, while imported PBKDF2 hashes remain, PBKDF2 at the highest iteration count
  * among them (a PBKDF2 hash cannot be checked with less; the others pay the same instead).
+ *
+ * Every hash and verification goes through one process-wide {@link passwordHashing} limiter (the CPU
+ * and memory it protects are the process's): bounded concurrency, a fair queue, 503 when it is full.
  */
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import { defaultHashConcurrency } from '../config.ts';
+import { HashLimiter } from './hash-limiter.ts';
+
+/**
+ * The process's password-hashing limiter. Until the server configures it (createServices, from
+ * PASSWORD_HASH_CONCURRENCY / PASSWORD_HASH_QUEUE) the queue is unbounded, as the CLI wants.
+ */
+export const passwordHashing = new HashLimiter(defaultHashConcurrency(), Number.POSITIVE_INFINITY);
 
 /** argon2id (algorithm 2), the OWASP-recommended minimum: 19 MiB, 2 passes, 1 lane. */
 const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -18,7 +29,7 @@ const PHC_PARAMS = `m=${ARGON2.memoryCost},t=${ARGON2.timeCost},p=${ARGON2.paral
 
 /** Hashes a password as an argon2id PHC string. */
 export function hashPassword(password: string): Promise<string> {
-  return argon2Hash(password, ARGON2);
+  return passwordHashing.run(() => argon2Hash(password, ARGON2));
 }
 
 /**
@@ -82,17 +93,19 @@ async function verifyDjangoPbkdf2(password: string, encoded: string): Promise<bo
 }
 
 /** Checks a password against a stored hash (argon2id PHC or Django pbkdf2_sha256). Never throws on bad input. */
-export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
-  try {
-    if (encoded.startsWith('$argon2')) {
-      verificationWork.argon2id++;
-      return await argon2Verify(encoded, password);
+export function verifyPassword(password: string, encoded: string): Promise<boolean> {
+  return passwordHashing.run(async () => {
+    try {
+      if (encoded.startsWith('$argon2')) {
+        verificationWork.argon2id++;
+        return await argon2Verify(encoded, password);
+      }
+      if (encoded.startsWith('pbkdf2_sha256$')) return await verifyDjangoPbkdf2(password, encoded);
+    } catch {
+      // a corrupt hash never matches
     }
-    if (encoded.startsWith('pbkdf2_sha256$')) return await verifyDjangoPbkdf2(password, encoded);
-  } catch {
-    // a corrupt hash never matches
-  }
-  return false;
+    return false;
+  });
 }
 
 /** Whether a stored hash should be replaced with a fresh argon2id hash at the next successful login. */
@@ -104,7 +117,8 @@ let dummy: Promise<string> | undefined;
 
 /** A current argon2id hash of a random secret: what nothing matches, at the cost of a real check. */
 function dummyHash(): Promise<string> {
-  dummy ??= hashPassword(crypto.randomUUID());
+  // Outside the limiter: computed once, and a full queue must not make it fail for good.
+  dummy ??= argon2Hash(crypto.randomUUID(), ARGON2);
   return dummy;
 }
 

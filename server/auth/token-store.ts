@@ -20,7 +20,7 @@ import { and, asc, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/open.ts';
 import { type Token, tokens, users } from '../db/schema.ts';
-import { digestKey, displayPrefix, makeKey, newTokenId } from './tokens.ts';
+import { digestKey, displayPrefix, makeKey, newTokenId, TOKEN_ID } from './tokens.ts';
 import type { VerifyCache } from './verify-cache.ts';
 
 /** The expiry settings a store needs (a slice of Config). */
@@ -236,6 +236,7 @@ export class TokenStore {
 
   /** Revokes one token; with `userId`, only if it belongs to that user. Returns whether a row went. */
   async revoke(id: string, userId?: number): Promise<boolean> {
+    if (!TOKEN_ID.test(id)) return false;
     const where =
       userId === undefined ? eq(tokens.id, id) : and(eq(tokens.id, id), eq(tokens.userId, userId));
     const gone = await this.#db.delete(tokens).where(where).returning({ id: tokens.id });

@@ -81,6 +81,12 @@ export function displayPrefix(key: string): string {
 }
 
 /** A public, non-secret identifier for a token row. */
+/**
+ * What a token id can look like (ours are 16 base62 characters; imported ones printable ASCII). Anything
+ * else, a NUL byte for one, names no token and is answered 404 without a query.
+ */
+export const TOKEN_ID = /^[\x21-\x7e]{1,64}$/;
+
 export function newTokenId(): string {
   return randomBase62(16);
 }

@@ -6,7 +6,8 @@
  */
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { type ChangeFeed, pgliteChangeFeed, postgresChangeFeed } from './change-feed.ts';
-import { lockDataDir } from './lock.ts';
+import { reconnectBackoff, withPoolTimeout } from './failures.ts';
+import { DataDirLockedError, lockDataDir } from './lock.ts';
 import { createPglite } from './pglite.ts';
 import * as schema from './schema.ts';
 
@@ -50,12 +51,17 @@ export interface OpenOptions {
   dataDir?: string;
   /** Who holds the PGlite lock, shown to a second opener. */
   holder?: string;
-  /** postgres.js pool size. */
+  /** postgres.js pool size (DATABASE_POOL_SIZE). */
   maxConnections?: number;
+  /** Bounds on waiting for PostgreSQL, in seconds (DATABASE_*_TIMEOUT); see db/failures.ts. */
+  timeouts?: { connect: number; pool: number; statement: number };
   migrate?: boolean;
 }
 
 const MIGRATION_LOCK = 7_441_523_001;
+
+/** The defaults of config.ts, for callers (CLI, tests) that open a database without a Config. */
+const DEFAULT_TIMEOUTS = { connect: 2, pool: 2, statement: 2 };
 
 /** Opens (and by default migrates) the database chosen by the options. */
 export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> {
@@ -64,12 +70,18 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const url = options.databaseUrl;
+    const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
     const client = postgres(url, {
-      max: options.maxConnections ?? 10,
+      max: options.maxConnections ?? 4,
       onnotice: () => {},
-      connection: { application_name: options.holder ?? 'latchkey' },
+      connect_timeout: timeouts.connect,
+      backoff: reconnectBackoff,
+      connection: {
+        application_name: options.holder ?? 'latchkey',
+        statement_timeout: timeouts.statement * 1000,
+      },
     });
-    const db = drizzle(client, { schema }) as unknown as Database;
+    const db = drizzle(withPoolTimeout(client, timeouts.pool * 1000), { schema }) as unknown as Database;
     const feed = feedOnce(() => postgresChangeFeed(url, `${options.holder ?? 'latchkey'} (changes)`));
     const opened: OpenDatabase = {
       db,
@@ -80,9 +92,11 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
         // One dedicated connection takes a session-level advisory lock, which serialises concurrent
         // start-ups, and runs the migrations itself: they need no connection from the pool, so a pool of
         // one (maxConnections: 1) cannot deadlock against the lock holder.
+        // No statement timeout here: a migration may rightly take long, and nothing waits on it.
         const session = postgres(url, {
           max: 1,
           onnotice: () => {},
+          connect_timeout: timeouts.connect,
           connection: { application_name: `${options.holder ?? 'latchkey'} (migrations)` },
         });
         try {
@@ -111,12 +125,20 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
 
   const dataDir = options.dataDir ?? './data';
   // An in-memory database belongs to this process alone: there is no directory to lock.
-  const release = dataDir.startsWith('memory://')
-    ? () => {}
-    : lockDataDir(dataDir, options.holder ?? 'latchkey');
+  let release: () => void;
+  try {
+    release = dataDir.startsWith('memory://') ? () => {} : lockDataDir(dataDir, options.holder ?? 'latchkey');
+  } catch (err) {
+    if (err instanceof DataDirLockedError) throw err;
+    throw new DataDirError(dataDir, err);
+  }
   try {
     const { drizzle } = await import('drizzle-orm/pglite');
-    const client = await createPglite(dataDir.startsWith('memory://') ? dataDir : `${dataDir}/pgdata`);
+    const client = await createPglite(dataDir.startsWith('memory://') ? dataDir : `${dataDir}/pgdata`).catch(
+      (err: unknown) => {
+        throw new DataDirError(dataDir, err);
+      },
+    );
     const db = drizzle(client, { schema }) as unknown as Database;
     const feed = feedOnce(() => pgliteChangeFeed(client));
     const opened: OpenDatabase = {
@@ -141,12 +163,48 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
         await opened.migrate();
       } catch (err) {
         await client.close().catch(() => {});
-        throw err;
+        throw new DataDirError(dataDir, err);
       }
     }
     return opened;
   } catch (err) {
     release();
     throw err;
+  }
+}
+
+/** Emscripten's errno numbers PGlite reports for its file system (ErrnoError), by name. */
+const ERRNO: Record<number, string> = {
+  2: 'permission denied',
+  31: 'a directory where a file belongs',
+  44: 'a file is missing',
+  51: 'no space left on the device',
+  54: 'a file where a directory belongs',
+  63: 'the file system is read-only',
+  69: 'the file system is read-only',
+};
+
+/** What an error from PGlite or the file system says, in words (PGlite sometimes throws plain objects). */
+function describeFailure(err: unknown): string {
+  const errno = (err as { errno?: unknown })?.errno;
+  if (typeof errno === 'number') return ERRNO[errno] ?? `file system error ${errno}`;
+  // A WebAssembly abort is how PGlite reacts to files it cannot make sense of.
+  if (err instanceof Error && err.message.startsWith('Aborted(')) return 'its files could not be read';
+  if (err instanceof Error) return err.message.split('\n')[0] ?? err.name;
+  return String(err);
+}
+
+/**
+ * The PGlite data directory cannot be used: damaged, not a database, read-only, on a full disk. Start-up
+ * stops with this one line, before serving anything, so no request ever meets a half-working database
+ * and nothing is written over what is there.
+ */
+export class DataDirError extends Error {
+  override name = 'DataDirError';
+  constructor(dir: string, cause: unknown) {
+    super(
+      `the data directory ${dir} cannot be used as a database (${describeFailure(cause)}): it may be damaged, not a Latchkey data directory, read-only or on a full disk. Nothing was changed; restore it from a backup, free space, or set LATCHKEY_DATA_DIR to another directory`,
+      { cause },
+    );
   }
 }

@@ -65,9 +65,22 @@ export function validBody<S extends z.ZodType>(c: Context, schema: S): z.output<
   const type = mediaType(c);
   // The validated target depends on the runtime Content-Type, which the static route types cannot know.
   const req = c.req as unknown as { valid(target: 'json' | 'form'): z.output<S> };
-  if (isJson(type)) return req.valid('json');
-  if (FORM_TYPES.has(type)) return req.valid('form');
+  if (isJson(type)) return withoutNulls(req.valid('json'));
+  if (FORM_TYPES.has(type)) return withoutNulls(req.valid('form'));
   const result = schema.safeParse({});
   if (!result.success) throw ApiError.validation(validationErrors(result.error, {}));
   return result.data;
+}
+
+/**
+ * Django's ProhibitNullCharactersValidator: a NUL in a text field is a 400 on that field. PostgreSQL
+ * cannot store one (the query would fail), and no legitimate username, password or label has one.
+ */
+function withoutNulls<T>(body: T): T {
+  const errors: Record<string, string[]> = {};
+  for (const [field, value] of Object.entries(body as Record<string, unknown>)) {
+    if (typeof value === 'string' && value.includes('\u0000')) errors[field] = [MESSAGES.nullCharacters];
+  }
+  if (Object.keys(errors).length) throw ApiError.validation(errors);
+  return body;
 }

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expectAccessible } from './axe.ts';
 import {
   describeBrowser,
   launchChromium,
@@ -114,8 +115,11 @@ describeBrowser('cross-origin clients', () => {
     expect(text).toContain(origin(REFUSED_PORT));
     expect(text).toContain(`CORS_ALLOWED_ORIGINS=${origin(REFUSED_PORT)}`);
     expect(await page.isVisible('#logged-in')).toBe(false);
+    // The dialog says it too (the page behind it is inert), in its alert region.
+    expect(await page.textContent('#modal-error-detail')).toContain('The browser blocked the call');
     await page.click('.close-modal.btn-link');
     await screenshot(page, 'cross-origin-refused');
+    await expectAccessible(page, 'a11y-demo-network-error');
   });
 
   it("the tutorial's jQuery client works unmodified from another origin", async () => {

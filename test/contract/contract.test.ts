@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../support/app.ts';
-import { ContractRecorder, operations } from '../support/contract.ts';
+import { ContractRecorder, operations, type SpecOperation } from '../support/contract.ts';
 import { resetDatabase } from '../support/db.ts';
 import { type ActiveApp, type Fixtures, makeFixtures } from './fixtures.ts';
 import { contract } from './operations.ts';
@@ -37,6 +37,22 @@ describe('the contract table', () => {
     }
   });
 });
+
+/**
+ * The 503 every database-backed operation documents (server/openapi.ts adds it to each), reached the
+ * same way for all: alice's well-formed request against an app whose database refuses connections.
+ */
+async function reachUnavailable(fx: Fixtures, op: SpecOperation): Promise<void> {
+  const path = op.path.replace(/\{[^}]+\}/g, '1');
+  const body = ['post', 'put', 'patch'].includes(op.method)
+    ? { body: { username: fx.alice.username, password: fx.alice.password } }
+    : {};
+  await fx.withUnreachableDatabase(async () => {
+    const { response } = await fx.raw(fx.alice.client, op.method.toUpperCase(), path, body);
+    expect(response.status, `${op.operationId} with the database down`).toBe(503);
+    expect(response.headers.get('Retry-After')).toMatch(/^\d+$/);
+  });
+}
 
 const modes = ['in-process', 'socket'] as const;
 
@@ -86,6 +102,8 @@ describe.each(modes)('every operation through the SDK, %s', (mode) => {
       const entry = contract[op.operationId];
       if (!entry) throw new Error(`no entry for ${op.operationId} in test/contract/operations.ts`);
       await entry.run(fx);
+      if (op.responses['503'] && !recorder.seen.get(op.operationId)?.has('503'))
+        await reachUnavailable(fx, op);
       expect(recorder.failures, 'responses that depart from openapi.yaml').toEqual([]);
       const seen = [...(recorder.seen.get(op.operationId) ?? [])].sort();
       const unreached = Object.keys(entry.unreached ?? {});

@@ -6,6 +6,7 @@
 import { z } from '@hono/zod-openapi';
 import { MAX_PASSWORD_LENGTH } from '../../auth/password-policy.ts';
 import { ScopesField } from '../../auth/scopes.ts';
+import { TOKEN_ID } from '../../auth/tokens.ts';
 import { MESSAGES } from '../../errors.ts';
 import { TokenReachFields } from '../schemas.ts';
 
@@ -256,12 +257,17 @@ export const UserIdParam = z.object({
     .number()
     .int()
     .min(1)
+    // PostgreSQL's integer: a larger id names nothing (404), it must not reach the query (a 500).
+    .max(2_147_483_647)
     .openapi({ param: { name: 'id', in: 'path' }, type: 'integer', example: 2 }),
 });
 
 /** `{id}` of a token. */
 export const TokenIdParam = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '3kTz9QmWp0aXcV7b' }),
+  id: z
+    .string()
+    .regex(TOKEN_ID)
+    .openapi({ param: { name: 'id', in: 'path' }, example: '3kTz9QmWp0aXcV7b' }),
 });
 
 /** `{id}` of a user and `{session_id}` of one of their sessions. */

@@ -16,7 +16,8 @@ function likeTerm(term: string): string {
 
 /** DRF SearchFilter semantics: every whitespace-separated word must match one of the fields. */
 function searchCondition(search: string | undefined): SQL | undefined {
-  const words = (search ?? '').split(/\s+/).filter(Boolean).slice(0, 10);
+  // DRF's SearchFilter strips NUL characters too (PostgreSQL could not compare them anyway).
+  const words = (search ?? '').replaceAll('\u0000', '').split(/\s+/).filter(Boolean).slice(0, 10);
   if (!words.length) return undefined;
   return and(
     ...words.map((word) => {

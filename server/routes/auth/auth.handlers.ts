@@ -3,10 +3,12 @@
  * Login, logout and logout-everywhere. With SESSION_LOGIN on, login also opens a cookie session
  * (`sessionid` + `csrftoken`) and logout/logoutall end it; with it off no operation here sets a cookie.
  */
+
 import type { Context } from 'hono';
 import { csrfFailed, originProblem } from '../../auth/csrf.ts';
 import { eventOrigin } from '../../auth/events.ts';
 import { checkLogin } from '../../auth/login.ts';
+import { passwordHashing } from '../../auth/passwords.ts';
 import { clearSessionCookies, csrfPolicy, requestSession, startSession } from '../../auth/session-cookies.ts';
 import { TokenLimitError } from '../../auth/token-store.ts';
 import { ApiError, MESSAGES } from '../../errors.ts';
@@ -47,54 +49,59 @@ export function authHandlers(services: Services) {
       if (problem) throw csrfFailed(problem);
     }
     const body = validBody(c, LoginBody);
-    // Undeclared scope names are refused before any credential is checked or counted.
-    const scopes = body.scopes === undefined ? null : services.scopes.check(body.scopes);
-    const origin = eventOrigin(c, services.clientIp);
-    // Counted before the password is checked (429 when over a limit), refunded on success.
-    const { user } = await checkLogin(services, {
-      username: body.username,
-      email: body.email,
-      password: body.password,
-      ip: services.clientIp(c),
-      origin,
-      via: 'api',
-    });
-    if (!user) throw ApiError.validation({ non_field_errors: [MESSAGES.badCredentials] });
-    void services.purger.kick();
-    const label = body.label?.trim() || labelFromUserAgent(c.req.header('user-agent'));
-    let issued: Awaited<ReturnType<Services['tokens']['issue']>>;
-    try {
-      issued = await services.tokens.issue(user.id, label, { scopes });
-    } catch (err) {
-      if (err instanceof TokenLimitError) {
-        await services.events.record({
-          type: 'login',
-          outcome: 'failure',
-          user: user.id,
-          ...origin,
-          detail: { reason: 'token_limit', via: 'api' },
-        });
+    // Admitted only while the hasher can take it (PASSWORD_HASH_CONCURRENCY + PASSWORD_HASH_QUEUE
+    // logins at once): past that a login is answered 503 before it touches the database, so a storm
+    // cannot hold the connection pool that token checks need.
+    return passwordHashing.admit(async () => {
+      // Undeclared scope names are refused before any credential is checked or counted.
+      const scopes = body.scopes === undefined ? null : services.scopes.check(body.scopes);
+      const origin = eventOrigin(c, services.clientIp);
+      // Counted before the password is checked (429 when over a limit), refunded on success.
+      const { user } = await checkLogin(services, {
+        username: body.username,
+        email: body.email,
+        password: body.password,
+        ip: services.clientIp(c),
+        origin,
+        via: 'api',
+      });
+      if (!user) throw ApiError.validation({ non_field_errors: [MESSAGES.badCredentials] });
+      void services.purger.kick();
+      const label = body.label?.trim() || labelFromUserAgent(c.req.header('user-agent'));
+      let issued: Awaited<ReturnType<Services['tokens']['issue']>>;
+      try {
+        issued = await services.tokens.issue(user.id, label, { scopes });
+      } catch (err) {
+        if (err instanceof TokenLimitError) {
+          await services.events.record({
+            type: 'login',
+            outcome: 'failure',
+            user: user.id,
+            ...origin,
+            detail: { reason: 'token_limit', via: 'api' },
+          });
+        }
+        throw err;
       }
-      throw err;
-    }
-    await services.events.record({
-      type: 'login',
-      outcome: 'success',
-      actor: user.id,
-      user: user.id,
-      token: issued.token.id,
-      ...origin,
-      detail: { via: 'api', label: issued.token.label, session: sessionLogin, scopes },
+      await services.events.record({
+        type: 'login',
+        outcome: 'success',
+        actor: user.id,
+        user: user.id,
+        token: issued.token.id,
+        ...origin,
+        detail: { via: 'api', label: issued.token.label, session: sessionLogin, scopes },
+      });
+      if (sessionLogin) await startSession(c, services, user.id);
+      return c.json(
+        {
+          key: issued.key,
+          expiry: issued.token.expiresAt?.toISOString() ?? null,
+          user: publicUser(user),
+        },
+        200,
+      );
     });
-    if (sessionLogin) await startSession(c, services, user.id);
-    return c.json(
-      {
-        key: issued.key,
-        expiry: issued.token.expiresAt?.toISOString() ?? null,
-        user: publicUser(user),
-      },
-      200,
-    );
   };
 
   const logoutHandler: AppRouteHandler<typeof logout> = async (c) => {

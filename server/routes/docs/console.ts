@@ -59,6 +59,10 @@ export const DOCS_CSS = `body { margin: 0; }
 .swagger-ui .info .title small.version-stamp pre { background: #4d6b00; }
 .swagger-ui .info a, .swagger-ui .link, .swagger-ui a.nostyle { color: #1f5f9e; }
 .swagger-ui .json-schema-2020-12-expand-deep-button { color: #4f4f4f; }
+.swagger-ui .btn.try-out__btn.cancel { color: #c62828; border-color: #c62828; }
+.swagger-ui .btn.execute { background: #1f5f9e; border-color: #1f5f9e; }
+.swagger-ui .download-contents { background: #555d6b; }
+.swagger-ui table.headers .header-example { color: #5b5b5b; }
 `;
 
 /** The console's start-up script (plain browser JavaScript). */
@@ -90,6 +94,11 @@ export const DOCS_JS = `'use strict';
       return false;
     }
   }
+  // Swagger UI renders the request body's textarea without a label (axe: critical): name it.
+  new MutationObserver(function () {
+    var boxes = document.querySelectorAll('textarea.body-param__text:not([aria-label])');
+    for (var i = 0; i < boxes.length; i++) boxes[i].setAttribute('aria-label', 'Request body');
+  }).observe(document.getElementById('swagger-ui'), { childList: true, subtree: true });
   fetch('/openapi.json')
     .then(function (res) { return res.json(); })
     .then(function (spec) {

@@ -5,6 +5,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
+import { RETRY_AFTER_SECONDS } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { createRouter } from '../factory.ts';
 import { errorResponses, errors, jsonResponse } from '../schemas.ts';
@@ -31,7 +32,12 @@ const readyz = createRoute({
   responses: {
     200: jsonResponse(Status, 'Ready to serve', { status: 'ok' }),
     405: errors[405],
-    503: jsonResponse(Status, 'The database does not answer', { status: 'database unavailable' }),
+    503: {
+      ...jsonResponse(Status, 'The database does not answer (within DATABASE_*_TIMEOUT)', {
+        status: 'database unavailable',
+      }),
+      headers: { 'Retry-After': { schema: { type: 'integer' as const, example: RETRY_AFTER_SECONDS } } },
+    },
   },
 });
 
@@ -44,6 +50,7 @@ export function healthRoutes(services: Services) {
         await services.db.execute(sql`select 1`);
         return c.json({ status: 'ok' }, 200);
       } catch {
+        c.header('Retry-After', String(RETRY_AFTER_SECONDS));
         return c.json({ status: 'database unavailable' }, 503);
       }
     });
