@@ -32,6 +32,8 @@ export type AdminToken = components['schemas']['AdminToken'];
 export type AdminTokenCreated = components['schemas']['AdminTokenCreated'];
 /** A user's cookie session as the admin API lists it (never the session id). */
 export type AdminSession = components['schemas']['AdminSession'];
+/** An introspection answer: `{active: true, scope, username, sub, ...}` or exactly `{active: false}`. */
+export type Introspection = components['schemas']['Introspection'];
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -75,11 +77,22 @@ function helpers(client: Client<paths>) {
     login: (body: LoginRequest) => client.POST('/rest-auth/login/', { body }),
     /** POST /rest-auth/logout/ with the current token. */
     logout: () => client.POST('/rest-auth/logout/'),
+    /**
+     * POST /auth/introspect/ (RFC 7662, form-encoded): whether `token` is active and what it may do. The
+     * client's own token must carry the `introspection` scope (or belong to staff). `data.active`
+     * narrows the answer: `{active: false}` carries nothing else.
+     */
+    introspect: (token: string) =>
+      client.POST('/auth/introspect/', {
+        body: { token },
+        bodySerializer: (body) => new URLSearchParams(body as Record<string, string>).toString(),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      }),
   };
 }
 
 /**
- * The typed client: openapi-fetch's GET/POST/... plus login and logout helpers. `P` is Latchkey's own
+ * The typed client: openapi-fetch's GET/POST/... plus login, logout and introspect helpers. `P` is Latchkey's own
  * `paths` by default; an API that mounts Latchkey at its root passes its own generated `paths` (which
  * include Latchkey's operations) to get one client for both.
  */

@@ -151,6 +151,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/introspect/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token introspection (RFC 7662): is this key active, whose is it, what may it do
+         * @description The caller authenticates with its own token, which needs the `introspection` scope given explicitly (admin API or CLI), or belongs to staff. Anything unknown, malformed, expired, revoked or of an inactive user answers exactly `{"active": false}`. Counts as a use of the key (renews its idle timeout).
+         *
+         *     Requires scope `introspection` when called with a token narrowed by scopes (a full-access token has every scope).
+         */
+        post: operations["introspect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/verify/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Forward auth: a reverse proxy checks the client's key before passing a request upstream
+         * @description The proxy calls this with the client's `Authorization` header. Every method answers alike (GET, HEAD, POST, PUT, PATCH, DELETE; a plain OPTIONS gets 204): Envoy keeps the client's method.
+         *
+         *     2xx: pass the request on; 200 carries the identity headers, which the proxy must copy to the upstream request after removing any the client sent (the README configs do).
+         *
+         *     A CORS preflight (`OPTIONS` with `Access-Control-Request-Method`, seen in `X-Forwarded-Method` or `X-Original-Method` when the proxy sends a GET) passes with 204 and no identity, so the upstream can answer it.
+         *
+         *     `scope` (space- or comma-separated, or repeated) names scopes the protected route requires, all of them: a narrowed token without one gets 403 with the insufficient_scope challenge.
+         *
+         *     A malformed Authorization header answers as test_auth does. `X-Auth-Username` is percent-encoded outside printable ASCII.
+         */
+        get: operations["verify"];
+        /**
+         * Forward auth: a reverse proxy checks the client's key before passing a request upstream
+         * @description The proxy calls this with the client's `Authorization` header. Every method answers alike (GET, HEAD, POST, PUT, PATCH, DELETE; a plain OPTIONS gets 204): Envoy keeps the client's method.
+         *
+         *     2xx: pass the request on; 200 carries the identity headers, which the proxy must copy to the upstream request after removing any the client sent (the README configs do).
+         *
+         *     A CORS preflight (`OPTIONS` with `Access-Control-Request-Method`, seen in `X-Forwarded-Method` or `X-Original-Method` when the proxy sends a GET) passes with 204 and no identity, so the upstream can answer it.
+         *
+         *     `scope` (space- or comma-separated, or repeated) names scopes the protected route requires, all of them: a narrowed token without one gets 403 with the insufficient_scope challenge.
+         *
+         *     A malformed Authorization header answers as test_auth does. `X-Auth-Username` is percent-encoded outside printable ASCII.
+         */
+        put: operations["verifyPut"];
+        /**
+         * Forward auth: a reverse proxy checks the client's key before passing a request upstream
+         * @description The proxy calls this with the client's `Authorization` header. Every method answers alike (GET, HEAD, POST, PUT, PATCH, DELETE; a plain OPTIONS gets 204): Envoy keeps the client's method.
+         *
+         *     2xx: pass the request on; 200 carries the identity headers, which the proxy must copy to the upstream request after removing any the client sent (the README configs do).
+         *
+         *     A CORS preflight (`OPTIONS` with `Access-Control-Request-Method`, seen in `X-Forwarded-Method` or `X-Original-Method` when the proxy sends a GET) passes with 204 and no identity, so the upstream can answer it.
+         *
+         *     `scope` (space- or comma-separated, or repeated) names scopes the protected route requires, all of them: a narrowed token without one gets 403 with the insufficient_scope challenge.
+         *
+         *     A malformed Authorization header answers as test_auth does. `X-Auth-Username` is percent-encoded outside printable ASCII.
+         */
+        post: operations["verifyPost"];
+        /**
+         * Forward auth: a reverse proxy checks the client's key before passing a request upstream
+         * @description The proxy calls this with the client's `Authorization` header. Every method answers alike (GET, HEAD, POST, PUT, PATCH, DELETE; a plain OPTIONS gets 204): Envoy keeps the client's method.
+         *
+         *     2xx: pass the request on; 200 carries the identity headers, which the proxy must copy to the upstream request after removing any the client sent (the README configs do).
+         *
+         *     A CORS preflight (`OPTIONS` with `Access-Control-Request-Method`, seen in `X-Forwarded-Method` or `X-Original-Method` when the proxy sends a GET) passes with 204 and no identity, so the upstream can answer it.
+         *
+         *     `scope` (space- or comma-separated, or repeated) names scopes the protected route requires, all of them: a narrowed token without one gets 403 with the insufficient_scope challenge.
+         *
+         *     A malformed Authorization header answers as test_auth does. `X-Auth-Username` is percent-encoded outside printable ASCII.
+         */
+        delete: operations["verifyDelete"];
+        options?: never;
+        head?: never;
+        /**
+         * Forward auth: a reverse proxy checks the client's key before passing a request upstream
+         * @description The proxy calls this with the client's `Authorization` header. Every method answers alike (GET, HEAD, POST, PUT, PATCH, DELETE; a plain OPTIONS gets 204): Envoy keeps the client's method.
+         *
+         *     2xx: pass the request on; 200 carries the identity headers, which the proxy must copy to the upstream request after removing any the client sent (the README configs do).
+         *
+         *     A CORS preflight (`OPTIONS` with `Access-Control-Request-Method`, seen in `X-Forwarded-Method` or `X-Original-Method` when the proxy sends a GET) passes with 204 and no identity, so the upstream can answer it.
+         *
+         *     `scope` (space- or comma-separated, or repeated) names scopes the protected route requires, all of them: a narrowed token without one gets 403 with the insufficient_scope challenge.
+         *
+         *     A malformed Authorization header answers as test_auth does. `X-Auth-Username` is percent-encoded outside printable ASCII.
+         */
+        patch: operations["verifyPatch"];
+        trace?: never;
+    };
     "/healthz/": {
         parameters: {
             query?: never;
@@ -395,6 +493,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActiveToken: {
+            /** @enum {boolean} */
+            active: true;
+            /** @description Expires at unless used again (seconds); absent: never */
+            exp?: number;
+            /** @description Issued at (seconds since the epoch) */
+            iat: number;
+            is_staff: boolean;
+            /** @description The token's public id */
+            jti: string;
+            /** @description Space-separated scopes (full access: every declared one) */
+            scope: string;
+            /** @description The user's id */
+            sub: string;
+            /** @enum {string} */
+            token_type: "Token";
+            username: string;
+        };
         /**
          * @example {
          *       "id": "9f2c4e1a7b3d5c60",
@@ -652,6 +768,22 @@ export interface components {
         HealthStatus: {
             status: string;
         };
+        InactiveToken: {
+            /** @enum {boolean} */
+            active: false;
+        };
+        Introspection: components["schemas"]["ActiveToken"] | components["schemas"]["InactiveToken"];
+        /**
+         * @example {
+         *       "token": "lk_4Vq8yTzR2mXo0bN7cLk5HsPe9uWd1FaGj3Q0aZb"
+         *     }
+         */
+        IntrospectionRequest: {
+            /** @description The key to check */
+            token: string;
+            /** @description Ignored (only one kind of token exists) */
+            token_type_hint?: string;
+        };
         LoginRequest: {
             /** @description Alternative to username */
             email?: string;
@@ -779,6 +911,25 @@ export interface components {
          */
         ValidationError: {
             [key: string]: string[];
+        };
+        /**
+         * @example {
+         *       "user_id": 2,
+         *       "username": "alice",
+         *       "token_id": "3kTz9QmWp0aXcV7b",
+         *       "scopes": [
+         *         "notes:read"
+         *       ],
+         *       "is_staff": false
+         *     }
+         */
+        VerifiedIdentity: {
+            is_staff: boolean;
+            /** @description The token's scopes (full access: every declared one) */
+            scopes: string[];
+            token_id: string;
+            user_id: number;
+            username: string;
         };
     };
     responses: never;
@@ -1843,6 +1994,669 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Unsupported media type \"text/plain\" in request."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    introspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["IntrospectionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["IntrospectionRequest"];
+            };
+        };
+        responses: {
+            /** @description The state of the key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "scope": "notes:read",
+                     *       "username": "alice",
+                     *       "sub": "2",
+                     *       "jti": "3kTz9QmWp0aXcV7b",
+                     *       "iat": 1793000000,
+                     *       "exp": 1793036000,
+                     *       "token_type": "Token",
+                     *       "is_staff": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Introspection"];
+                };
+            };
+            /** @description No `token`, or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "token": [
+                     *         "This field is required."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequest"];
+                };
+            };
+            /** @description Missing, malformed, unknown, revoked or expired credentials */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Invalid token."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The caller is neither staff nor holds an explicit `introspection` scope */
+            403: {
+                headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description Method not allowed on this path */
+            405: {
+                headers: {
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"GET\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description Request body larger than MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description Unsupported Content-Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Unsupported media type \"text/plain\" in request."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    verify: {
+        parameters: {
+            query?: {
+                /** @description Scopes the protected route requires (declared names), all of them */
+                scope?: string | string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key is valid (and has the scopes asked for): pass the request on */
+            200: {
+                headers: {
+                    /** @description The token's scopes, space-separated (full access: every declared one) */
+                    "X-Auth-Scopes": string;
+                    /** @description `true` or `false` */
+                    "X-Auth-Staff": string;
+                    /** @description The token's public id */
+                    "X-Auth-Token-Id": string;
+                    /** @description The user's id */
+                    "X-Auth-User-Id": string;
+                    /** @description The username (percent-encoded outside printable ASCII) */
+                    "X-Auth-Username": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifiedIdentity"];
+                };
+            };
+            /** @description A CORS preflight: pass it on without identity */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The proxy asked for an undeclared or malformed scope (a configuration error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "scope": [
+                     *         "Unknown scope \"notes:delete\"."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Missing, malformed, unknown, revoked or expired credentials */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Invalid token."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The token lacks a scope this operation requires (a narrowed token); `WWW-Authenticate` names it */
+            403: {
+                headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    verifyPut: {
+        parameters: {
+            query?: {
+                /** @description Scopes the protected route requires (declared names), all of them */
+                scope?: string | string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key is valid (and has the scopes asked for): pass the request on */
+            200: {
+                headers: {
+                    /** @description The token's scopes, space-separated (full access: every declared one) */
+                    "X-Auth-Scopes": string;
+                    /** @description `true` or `false` */
+                    "X-Auth-Staff": string;
+                    /** @description The token's public id */
+                    "X-Auth-Token-Id": string;
+                    /** @description The user's id */
+                    "X-Auth-User-Id": string;
+                    /** @description The username (percent-encoded outside printable ASCII) */
+                    "X-Auth-Username": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifiedIdentity"];
+                };
+            };
+            /** @description A CORS preflight: pass it on without identity */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The proxy asked for an undeclared or malformed scope (a configuration error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "scope": [
+                     *         "Unknown scope \"notes:delete\"."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Missing, malformed, unknown, revoked or expired credentials */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Invalid token."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The token lacks a scope this operation requires (a narrowed token); `WWW-Authenticate` names it */
+            403: {
+                headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    verifyPost: {
+        parameters: {
+            query?: {
+                /** @description Scopes the protected route requires (declared names), all of them */
+                scope?: string | string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key is valid (and has the scopes asked for): pass the request on */
+            200: {
+                headers: {
+                    /** @description The token's scopes, space-separated (full access: every declared one) */
+                    "X-Auth-Scopes": string;
+                    /** @description `true` or `false` */
+                    "X-Auth-Staff": string;
+                    /** @description The token's public id */
+                    "X-Auth-Token-Id": string;
+                    /** @description The user's id */
+                    "X-Auth-User-Id": string;
+                    /** @description The username (percent-encoded outside printable ASCII) */
+                    "X-Auth-Username": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifiedIdentity"];
+                };
+            };
+            /** @description A CORS preflight: pass it on without identity */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The proxy asked for an undeclared or malformed scope (a configuration error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "scope": [
+                     *         "Unknown scope \"notes:delete\"."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Missing, malformed, unknown, revoked or expired credentials */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Invalid token."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The token lacks a scope this operation requires (a narrowed token); `WWW-Authenticate` names it */
+            403: {
+                headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    verifyDelete: {
+        parameters: {
+            query?: {
+                /** @description Scopes the protected route requires (declared names), all of them */
+                scope?: string | string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key is valid (and has the scopes asked for): pass the request on */
+            200: {
+                headers: {
+                    /** @description The token's scopes, space-separated (full access: every declared one) */
+                    "X-Auth-Scopes": string;
+                    /** @description `true` or `false` */
+                    "X-Auth-Staff": string;
+                    /** @description The token's public id */
+                    "X-Auth-Token-Id": string;
+                    /** @description The user's id */
+                    "X-Auth-User-Id": string;
+                    /** @description The username (percent-encoded outside printable ASCII) */
+                    "X-Auth-Username": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifiedIdentity"];
+                };
+            };
+            /** @description A CORS preflight: pass it on without identity */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The proxy asked for an undeclared or malformed scope (a configuration error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "scope": [
+                     *         "Unknown scope \"notes:delete\"."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Missing, malformed, unknown, revoked or expired credentials */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Invalid token."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The token lacks a scope this operation requires (a narrowed token); `WWW-Authenticate` names it */
+            403: {
+                headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The database does not answer (down, restarting, out of connections, too slow: DATABASE_*_TIMEOUT), or too many password checks are queued (PASSWORD_HASH_QUEUE). Nothing was changed; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "The service is temporarily unavailable, try again shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+        };
+    };
+    verifyPatch: {
+        parameters: {
+            query?: {
+                /** @description Scopes the protected route requires (declared names), all of them */
+                scope?: string | string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key is valid (and has the scopes asked for): pass the request on */
+            200: {
+                headers: {
+                    /** @description The token's scopes, space-separated (full access: every declared one) */
+                    "X-Auth-Scopes": string;
+                    /** @description `true` or `false` */
+                    "X-Auth-Staff": string;
+                    /** @description The token's public id */
+                    "X-Auth-Token-Id": string;
+                    /** @description The user's id */
+                    "X-Auth-User-Id": string;
+                    /** @description The username (percent-encoded outside printable ASCII) */
+                    "X-Auth-Username": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifiedIdentity"];
+                };
+            };
+            /** @description A CORS preflight: pass it on without identity */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The proxy asked for an undeclared or malformed scope (a configuration error) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "scope": [
+                     *         "Unknown scope \"notes:delete\"."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Missing, malformed, unknown, revoked or expired credentials */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Invalid token."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description The token lacks a scope this operation requires (a narrowed token); `WWW-Authenticate` names it */
+            403: {
+                headers: {
+                    /** @description On a refusal for a missing scope: the scopes that would have been enough (with alternatives, all of them) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
                      *     }
                      */
                     "application/json": components["schemas"]["Detail"];

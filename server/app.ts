@@ -15,6 +15,7 @@ import { adminApiRoutes } from './routes/admin/index.ts';
 import { adminPageRoutes } from './routes/admin-page/index.ts';
 import { authRoutes } from './routes/auth/index.ts';
 import { mountDocs } from './routes/docs/index.ts';
+import { gatewayRoutes } from './routes/gateway/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { pageRoutes } from './routes/pages/index.ts';
 import { testAuthRoutes } from './routes/test-auth/index.ts';
@@ -52,6 +53,7 @@ export function createApp(services: Services) {
   app.route('/', tokenRoutes(services));
   app.route('/', userRoutes(services));
   app.route('/', adminApiRoutes(services));
+  app.route('/', gatewayRoutes(services));
   app.route('/', healthRoutes(services));
   mountDocs(app);
   app.route('/', pageRoutes(services));

@@ -26,6 +26,7 @@ const INFO: Parameters<OpenAPIHono['getOpenAPI31Document']>[0] = {
     { name: 'test-auth', description: "The tutorial's token check" },
     { name: 'tokens', description: "The caller's tokens: one per login, listed and revoked one by one" },
     { name: 'account', description: "The caller's details and password (dj-rest-auth compatible)" },
+    { name: 'gateway', description: 'For reverse proxies (forward auth) and services (introspection)' },
     { name: 'admin', description: 'Users and tokens, for staff (the API of the /admin/ page)' },
     { name: 'health', description: 'Probes for load balancers and orchestrators' },
     { name: 'docs', description: 'This contract' },

@@ -18,7 +18,7 @@
  * session (the real user in a browser) pass; a narrowed token without them gets 403 with the RFC 6750
  * challenge (see scopes.ts).
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Config } from '../config.ts';
 import { ApiError, MESSAGES } from '../errors.ts';
 import { csrfFailed, csrfProblem } from './csrf.ts';
@@ -91,6 +91,13 @@ export function namedScopes(required: ScopeRequirement): string[] {
   return [...new Set(required.flat())];
 }
 
+const CHALLENGE = { 'WWW-Authenticate': 'Token' } as const;
+
+/** DRF's 401 for a token failure, exactly as {@link ApiError.unauthorized} renders it. */
+function refuse(c: Context, detail: string): Response {
+  return c.json({ detail }, 401, CHALLENGE);
+}
+
 /**
  * Requires a valid token, and with `scopes`, one with those scopes. On success sets `user`, `tokenId`
  * and `tokenScopes`; otherwise answers 401 with DRF's message and `WWW-Authenticate: Token`, or 403
@@ -103,12 +110,14 @@ export function requireToken(
   const needsScopes = scopes.length > 0 && scopes.every((list) => list.length > 0);
   return async (c, next) => {
     const key = parseAuthorization(c.req.header('authorization'));
-    if (key === undefined) throw ApiError.unauthorized(MESSAGES.notAuthenticated);
-    if (!isWellFormedKey(key)) throw ApiError.unauthorized(MESSAGES.invalidToken);
+    // The common refusals are answered here rather than thrown: no unwinding through the middleware
+    // chain on the path forged keys and missing credentials take. Same body and headers as onError's.
+    if (key === undefined) return refuse(c, MESSAGES.notAuthenticated);
+    if (!isWellFormedKey(key)) return refuse(c, MESSAGES.invalidToken);
     const found = await store.find(key);
     const now = new Date();
-    if (!found || store.isExpired(found.token, now)) throw ApiError.unauthorized(MESSAGES.invalidToken);
-    if (!found.user.isActive) throw ApiError.unauthorized(MESSAGES.inactive);
+    if (!found || store.isExpired(found.token, now)) return refuse(c, MESSAGES.invalidToken);
+    if (!found.user.isActive) return refuse(c, MESSAGES.inactive);
     if (needsScopes && !satisfies(found.token.scopes, scopes)) throw insufficientScope(namedScopes(scopes));
     await store.touch(found.token, now);
     c.set('user', found.user);

@@ -75,6 +75,26 @@ class Subscribers {
   }
 }
 
+/** The feed interface over subscribers, a way to send a notification and a way to close. */
+function feedOf(
+  subscribers: Subscribers,
+  notify: (payload: string) => Promise<unknown>,
+  close: () => Promise<void>,
+): ChangeFeed {
+  return {
+    get subscribed() {
+      return subscribers.subscribed;
+    },
+    subscribe: (subscriber) => subscribers.add(subscriber),
+    async sync() {
+      const { payload, delivered } = subscribers.marker();
+      await notify(payload);
+      await delivered;
+    },
+    close,
+  };
+}
+
 /** Timings of the PostgreSQL feed, in milliseconds. */
 export interface PostgresFeedTimings {
   /** Wait between two subscription attempts while the database is unreachable. */
@@ -154,23 +174,16 @@ export async function postgresChangeFeed(
   heartbeat.unref?.();
 
   await listen();
-  return {
-    get subscribed() {
-      return subscribers.subscribed;
-    },
-    subscribe: (subscriber) => subscribers.add(subscriber),
-    async sync() {
-      const { payload, delivered } = subscribers.marker();
-      await sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`;
-      await delivered;
-    },
-    async close() {
+  return feedOf(
+    subscribers,
+    (payload) => sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`,
+    async () => {
       closed = true;
       clearInterval(heartbeat);
       subscribers.state(false);
       await sql.end({ timeout: 1 });
     },
-  };
+  );
 }
 
 /** A feed on the embedded database's own notifications (in-process: it never drops). */
@@ -178,19 +191,12 @@ export async function pgliteChangeFeed(client: PGlite): Promise<ChangeFeed> {
   const subscribers = new Subscribers();
   const unlisten = await client.listen(CHANGE_CHANNEL, (payload) => subscribers.change(payload));
   subscribers.state(true);
-  return {
-    get subscribed() {
-      return subscribers.subscribed;
-    },
-    subscribe: (subscriber) => subscribers.add(subscriber),
-    async sync() {
-      const { payload, delivered } = subscribers.marker();
-      await client.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, payload]);
-      await delivered;
-    },
-    async close() {
+  return feedOf(
+    subscribers,
+    (payload) => client.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, payload]),
+    async () => {
       subscribers.state(false);
       await unlisten().catch(() => {});
     },
-  };
+  );
 }

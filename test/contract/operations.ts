@@ -61,6 +61,27 @@ async function expectScopeRefusal(
   expect(response.headers.get('WWW-Authenticate')).toBe(`Token error="insufficient_scope", scope="${scope}"`);
 }
 
+/** The forward-auth entry for one method (every method of /auth/verify/ answers alike). */
+function verifyEntry(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'): ContractEntry {
+  return {
+    async run(fx) {
+      const path = '/auth/verify/';
+      const call = (client: typeof fx.anon, query?: string, headers?: Record<string, string>) =>
+        fx.raw(client, method, path, { params: { query: query ? { scope: query } : {} }, headers });
+      const { response } = await expectStatus(call(fx.alice.client), 200);
+      expect(response.headers.get('X-Auth-Username')).toBe('alice');
+      await expectStatus(call(fx.anon), 401);
+      await expectStatus(call(fx.client('Token a b')), 401);
+      await expectStatus(call(fx.alice.client, 'nope'), 400);
+      await expectScopeRefusal(call(await fx.narrowed(['account:read']), 'tokens:read'), 'tokens:read');
+      await expectStatus(
+        call(fx.anon, undefined, { 'X-Forwarded-Method': 'OPTIONS', 'Access-Control-Request-Method': 'GET' }),
+        204,
+      );
+    },
+  };
+}
+
 /** Every operation of openapi.yaml, keyed by operationId. */
 export const contract: Record<string, ContractEntry> = {
   login: {
@@ -464,6 +485,29 @@ export const contract: Record<string, ContractEntry> = {
       await expectStatus(fx.raw(staff.client, 'GET', raw), 405);
       await expectStatus(staff.client.DELETE(USER_SESSION, path), 204);
       await expectStatus(staff.client.DELETE(USER_SESSION, path), 404);
+    },
+  },
+  verify: verifyEntry('GET'),
+  verifyPost: verifyEntry('POST'),
+  verifyPut: verifyEntry('PUT'),
+  verifyPatch: verifyEntry('PATCH'),
+  verifyDelete: verifyEntry('DELETE'),
+
+  introspect: {
+    async run(fx) {
+      const path = '/auth/introspect/';
+      const staff = await fx.user('staff', { isStaff: true });
+      const { data } = await expectStatus(staff.client.introspect(fx.alice.key), 200);
+      expect(data).toMatchObject({ active: true, username: 'alice', token_type: 'Token' });
+      const service = await fx.narrowed(['introspection']);
+      const { data: inactive } = await expectStatus(service.introspect('lk_not-a-key'), 200);
+      expect(inactive).toEqual({ active: false });
+      await expectStatus(fx.anon.introspect(fx.alice.key), 401);
+      await expectScopeRefusal(fx.alice.client.introspect(fx.alice.key), 'introspection');
+      await expectStatus(staff.client.POST(path, { body: {} as never }), 400);
+      await expectStatus(staff.client.introspect('x'.repeat(70_000)), 413);
+      await expectStatus(fx.raw(staff.client, 'POST', path, textBody('token=x')), 415);
+      await expectStatus(fx.raw(staff.client, 'GET', path), 405);
     },
   },
 };
