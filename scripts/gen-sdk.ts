@@ -22,6 +22,9 @@ async function main(): Promise<void> {
     source: 'openapi.yaml',
     command: 'npm run sdk',
   });
+  // The example API's contract embeds Latchkey's operations: regenerated with the SDK's types.
+  const { writeNotesContract } = await import('../test/fixtures/notes-api/gen-contract.ts');
+  await writeNotesContract();
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -24,8 +24,27 @@ import { userRoutes } from './routes/user/index.ts';
 import { apiHeaders, pageHeaders } from './security-headers.ts';
 import type { AppEnv, Services } from './services.ts';
 
+/**
+ * Every API operation (login, logout, tokens, user, password change, admin API, test_auth, health) in
+ * one router with the security schemes they declare and DRF error rendering, for the standalone app
+ * and for a developer's app to mount (`app.route(prefix, ...)` merges the operations into its contract).
+ */
+export function apiRoutes(services: Services): OpenAPIHono<AppEnv> {
+  const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, getPath: canonicalPath })
+    .route('/', authRoutes(services))
+    .route('/', testAuthRoutes(services))
+    .route('/', tokenRoutes(services))
+    .route('/', userRoutes(services))
+    .route('/', adminApiRoutes(services))
+    .route('/', gatewayRoutes(services))
+    .route('/', healthRoutes(services));
+  registerSecuritySchemes(routes);
+  routes.onError(onError(services.log));
+  return routes;
+}
+
 /** Builds the app for the given services. */
-export function createApp(services: Services) {
+export function createApp(services: Services): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, getPath: canonicalPath });
 
   if (services.config.LOG_REQUESTS) {
@@ -48,13 +67,7 @@ export function createApp(services: Services) {
   const pages = pageHeaders(services.config.TRUST_PROXY);
   for (const path of ['/', '/docs/', '/admin/', '/admin/login/', '/admin/logout/']) app.use(path, pages);
 
-  app.route('/', authRoutes(services));
-  app.route('/', testAuthRoutes(services));
-  app.route('/', tokenRoutes(services));
-  app.route('/', userRoutes(services));
-  app.route('/', adminApiRoutes(services));
-  app.route('/', gatewayRoutes(services));
-  app.route('/', healthRoutes(services));
+  app.route('/', apiRoutes(services));
   mountDocs(app);
   app.route('/', pageRoutes(services));
   app.route('/', adminPageRoutes(services));
@@ -64,3 +77,6 @@ export function createApp(services: Services) {
   app.onError(onError(services.log));
   return app;
 }
+
+/** The app type (declared rather than inferred: the inferred route table is large in the package's types). */
+export type App = OpenAPIHono<AppEnv>;

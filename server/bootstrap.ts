@@ -1,48 +1,42 @@
 /**
  * @module
- * What both entries (Node, Deno) do before serving: open and migrate the database, build the app, and
+ * What both entries (Node, Deno) do before serving: create Latchkey (the library entry), and
  * on a fresh embedded database create the `demo` user with a random password, printed once.
  */
 import { count } from 'drizzle-orm';
-import { createApp } from './app.ts';
 import { randomBase62 } from './auth/tokens.ts';
 import { type Config, ConfigError, redactCredentials } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
-import { DataDirError, openDatabase } from './db/open.ts';
+import { DataDirError } from './db/open.ts';
 import { users } from './db/schema.ts';
+import { createLatchkey } from './latchkey.ts';
 import { jsonLogger } from './log.ts';
 import { nodeAssets } from './routes/pages/node-assets.ts';
-import { createServices, type Logger, type Services } from './services.ts';
+import type { Logger } from './services.ts';
 
 export { jsonLogger } from './log.ts';
 
-/** Opens everything the server needs; `close` releases it. */
+/**
+ * Opens everything the standalone server needs through the library entry ({@link createLatchkey}, the
+ * one way in): the database, the pages' files; `latchkey.close()` (or `database.close()`) releases it.
+ */
 export async function bootstrap(config: Config, holder: string, log: Logger = jsonLogger) {
-  const database = await openDatabase({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.LATCHKEY_DATA_DIR,
-    holder,
-    maxConnections: config.DATABASE_POOL_SIZE,
-    timeouts: {
-      connect: config.DATABASE_CONNECT_TIMEOUT,
-      pool: config.DATABASE_POOL_TIMEOUT,
-      statement: config.DATABASE_STATEMENT_TIMEOUT,
-    },
-  });
-  const changes = await database.changes();
-  const services: Services = {
-    ...createServices(config, database.db, log, changes),
-    assets: nodeAssets(),
-  };
+  const latchkey = await createLatchkey({ config, holder, log, assets: nodeAssets() });
+  const { database, services } = latchkey;
   let demo: { username: string; password: string } | undefined;
-  if (database.driver === 'pglite' && config.DEMO_USER) {
-    const [row] = await database.db.select({ n: count() }).from(users);
-    if (row?.n === 0) {
-      demo = { username: 'demo', password: randomBase62(16) };
-      await services.users.create({ ...demo, isStaff: true });
+  try {
+    if (database.driver === 'pglite' && config.DEMO_USER) {
+      const [row] = await database.db.select({ n: count() }).from(users);
+      if (row?.n === 0) {
+        demo = { username: 'demo', password: randomBase62(16) };
+        await services.users.create({ ...demo, isStaff: true });
+      }
     }
+  } catch (err) {
+    await latchkey.close().catch(() => {});
+    throw err;
   }
-  return { app: createApp(services), services, database, demo };
+  return { latchkey, config, app: latchkey.app, database, demo };
 }
 
 /** The start-up banner: where to go, and the demo credentials when they were just created. */

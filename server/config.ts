@@ -263,6 +263,17 @@ const schema = z.object(
 /** The validated configuration the entries hand to the database and the app. */
 export type Config = z.output<typeof schema>;
 
+/** The option names, as in the environment. */
+export const CONFIG_KEYS = Object.keys(schema.shape) as (keyof Config)[];
+
+/**
+ * Options given in code (the library entry) rather than the environment: the same names, with typed
+ * values (numbers, booleans, lists of origins) or the environment's strings.
+ */
+export type ConfigOptions = {
+  [K in keyof Config]?: (Config[K] extends readonly string[] ? readonly string[] : Config[K]) | string;
+};
+
 /** Thrown with a one-line message naming the variable and what is wrong with it. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -302,4 +313,34 @@ export function configTable(): string {
     return `| \`${name}\` | ${o.note ? `${value} (${o.note})` : value} | ${o.meaning} |`;
   });
   return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+/**
+ * An option value as the environment would spell it: lists comma-separated; an empty list is unset when
+ * that is the option's default, else `none` (CORS_ALLOWED_ORIGINS: `[]` means no origin at all).
+ */
+function asEnvironmentValue(key: keyof typeof OPTIONS, value: unknown): string {
+  if (!Array.isArray(value)) return String(value);
+  if (value.length) return value.join(',');
+  const fallback = OPTIONS[key].schema.safeParse(undefined).data;
+  return Array.isArray(fallback) && fallback.length === 0 ? '' : 'none';
+}
+
+/**
+ * Validates options given in code exactly as {@link loadConfig} validates the environment (same rules,
+ * same one-line {@link ConfigError}), on top of `env` (default: nothing, so code alone decides). An
+ * unknown option name is an error too: a typo must not silently fall back to a default.
+ */
+export function configFromOptions(
+  options: ConfigOptions,
+  env: Record<string, string | undefined> = {},
+): Config {
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const [key, value] of Object.entries(options)) {
+    if (!(CONFIG_KEYS as string[]).includes(key)) {
+      throw new ConfigError(`invalid ${key}: unknown option (expected one of ${CONFIG_KEYS.join(', ')})`);
+    }
+    if (value !== undefined) merged[key] = asEnvironmentValue(key as keyof typeof OPTIONS, value);
+  }
+  return loadConfig(merged);
 }

@@ -25,7 +25,7 @@ import { csrfFailed, csrfProblem } from './csrf.ts';
 import { hasAllScopes, insufficientScope } from './scopes.ts';
 import { csrfPolicy, readCsrfCookie, readCsrfHeader, requestSession } from './session-cookies.ts';
 import type { SessionStore } from './sessions.ts';
-import type { AuthUser, TokenStore } from './token-store.ts';
+import type { AuthUser, TokenStore, TokenWithUser } from './token-store.ts';
 import { isWellFormedKey } from './tokens.ts';
 
 /** What the middleware puts on the context for handlers. */
@@ -125,6 +125,28 @@ export function requireToken(
     c.set('tokenScopes', found.token.scopes);
     await next();
   };
+}
+
+/**
+ * The token check itself, shared by {@link requireToken} and the library's middleware: parses the
+ * Authorization header, finds the key, rejects expired keys and inactive users (and, given `scopes`,
+ * tokens without them), renews the sliding expiry. Throws the 401 (403) {@link ApiError} DRF would answer.
+ */
+export async function verifyToken(
+  store: TokenStore,
+  header: string | undefined,
+  scopes?: ScopeRequirement,
+): Promise<TokenWithUser> {
+  const key = parseAuthorization(header);
+  if (key === undefined) throw ApiError.unauthorized(MESSAGES.notAuthenticated);
+  if (!isWellFormedKey(key)) throw ApiError.unauthorized(MESSAGES.invalidToken);
+  const found = await store.find(key);
+  const now = new Date();
+  if (!found || store.isExpired(found.token, now)) throw ApiError.unauthorized(MESSAGES.invalidToken);
+  if (!found.user.isActive) throw ApiError.unauthorized(MESSAGES.inactive);
+  if (scopes && !satisfies(found.token.scopes, scopes)) throw insufficientScope(namedScopes(scopes));
+  await store.touch(found.token, now);
+  return found;
 }
 
 /**

@@ -88,10 +88,12 @@ function parsePackJson(stdout: string): PackReport {
 
 /**
  * `npm pack` of the package in `dir` (relative to the repository), into `destination`; runs its
- * `prepack` build. With `dryRun`, only lists what would be packed.
+ * `prepack` build. With `dryRun`, only lists what would be packed from the build already there.
  */
 export async function pack(dir: string, destination: string, dryRun = false): Promise<PackReport> {
-  const args = ['pack', '--json', '--pack-destination', destination, ...(dryRun ? ['--dry-run'] : [])];
+  // A dry run lists what the last build left in dist/: no second build (`--ignore-scripts`).
+  const args = ['pack', '--json', '--pack-destination', destination];
+  if (dryRun) args.push('--dry-run', '--ignore-scripts');
   const result = ok(await run('npm', args, { cwd: join(root, dir), timeoutMs: 180_000 }), `npm pack ${dir}`);
   return parsePackJson(result.stdout);
 }
