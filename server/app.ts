@@ -15,6 +15,7 @@ import { adminApiRoutes } from './routes/admin/index.ts';
 import { adminPageRoutes } from './routes/admin-page/index.ts';
 import { authRoutes } from './routes/auth/index.ts';
 import { mountDocs } from './routes/docs/index.ts';
+import { eventRoutes } from './routes/events/index.ts';
 import { gatewayRoutes } from './routes/gateway/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { pageRoutes } from './routes/pages/index.ts';
@@ -36,6 +37,7 @@ export function apiRoutes(services: Services): OpenAPIHono<AppEnv> {
     .route('/', tokenRoutes(services))
     .route('/', userRoutes(services))
     .route('/', adminApiRoutes(services))
+    .route('/', eventRoutes(services))
     .route('/', gatewayRoutes(services))
     .route('/', healthRoutes(services));
   registerSecuritySchemes(routes);

@@ -22,6 +22,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Config } from '../config.ts';
 import { ApiError, MESSAGES } from '../errors.ts';
 import { csrfFailed, csrfProblem } from './csrf.ts';
+import { type EventStore, eventOrigin } from './events.ts';
 import { hasAllScopes, insufficientScope } from './scopes.ts';
 import { csrfPolicy, readCsrfCookie, readCsrfHeader, requestSession } from './session-cookies.ts';
 import type { SessionStore } from './sessions.ts';
@@ -52,6 +53,9 @@ export interface AuthDeps {
   /** The declared scopes, to catch a contract naming an undeclared one (optional for library callers). */
   scopes?: { has(name: string): boolean };
   config: Pick<Config, 'TRUST_PROXY' | 'CORS_ALLOWED_ORIGINS'>;
+  /** The audit trail, told of CSRF failures (optional for a library user's own routes). */
+  events?: EventStore;
+  clientIp?: (c: Context) => string;
 }
 
 const KEYWORDS = new Set(['token', 'bearer']);
@@ -175,7 +179,17 @@ export function authenticate(
         submitted: readCsrfHeader(c),
         expected: found.session.csrfSecret,
       });
-      if (problem) throw csrfFailed(problem);
+      if (problem) {
+        await deps.events?.record({
+          type: 'csrf_failed',
+          outcome: 'failure',
+          actor: found.user.id,
+          user: found.user.id,
+          ...(deps.clientIp ? eventOrigin(c, deps.clientIp) : {}),
+          detail: { reason: problem, path: c.req.path },
+        });
+        throw csrfFailed(problem);
+      }
       c.set('user', found.user);
       c.set('session', found.session);
       return next();

@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.ts';
 import { tokens } from '../../server/db/schema.ts';
-import { MESSAGES } from '../../server/errors.ts';
+import { MESSAGES, onError } from '../../server/errors.ts';
 import { type TestApp, testApp } from '../support/app.ts';
 import { resetDatabase } from '../support/db.ts';
 
@@ -216,5 +216,45 @@ describe('tokens made by the admin, with scopes and a lifetime of their own', ()
     const { max_expiry: end } = (await res.json()) as { max_expiry: string };
     expect(Date.parse(end) - Date.now()).toBeLessThanOrEqual(86_400_000);
     expect(Date.parse(end) - Date.now()).toBeGreaterThan(86_000_000);
+  });
+});
+
+describe("a developer's own routes (route factory)", () => {
+  it('require all of a Token list, or any of several Token requirements, from the contract', async () => {
+    const { createRoute, z } = await import('@hono/zod-openapi');
+    const { createRouter, mounted } = await import('../../server/routes/factory.ts');
+    const route = (path: string, security: Record<string, string[]>[]) =>
+      createRoute({
+        method: 'get',
+        path,
+        security,
+        responses: { 200: { description: 'ok', content: { 'application/json': { schema: z.string() } } } },
+      });
+    const router = createRouter()
+      .openapi(mounted(t.services, route('/both/', [{ Token: ['notes:read', 'notes:write'] }])), (c) =>
+        c.json('both', 200),
+      )
+      .openapi(
+        mounted(t.services, route('/either/', [{ Token: ['notes:read'] }, { Token: ['notes:write'] }])),
+        (c) => c.json('either', 200),
+      );
+    // A developer's app renders Latchkey's errors with its error handler.
+    router.onError(onError(() => {}));
+    const status = async (path: string, key: string) =>
+      (await router.request(path, { headers: { Authorization: `Token ${key}` } })).status;
+    const reader = await narrowedKey(['notes:read']);
+    const writer = await narrowedKey(['notes:write']);
+    const full = await narrowedKey(undefined);
+    expect([
+      await status('/both/', reader),
+      await status('/both/', writer),
+      await status('/both/', full),
+    ]).toEqual([403, 403, 200]);
+    expect([await status('/either/', reader), await status('/either/', writer)]).toEqual([200, 200]);
+    expect(await status('/either/', await narrowedKey([]))).toBe(403);
+    const refused = await router.request('/both/', { headers: { Authorization: `Token ${reader}` } });
+    expect(refused.headers.get('WWW-Authenticate')).toBe(
+      'Token error="insufficient_scope", scope="notes:read notes:write"',
+    );
   });
 });

@@ -181,6 +181,33 @@ export const contract: Record<string, ContractEntry> = {
     },
   },
 
+  adminListEvents: {
+    async run(fx) {
+      const staff = await fx.user('staff', { isStaff: true });
+      const path = '/admin/api/events/';
+      const { data } = await expectStatus(
+        staff.client.GET(path, { params: { query: { type: 'login' } } }),
+        200,
+      );
+      expect(data?.results.every((e) => e.type === 'login')).toBe(true);
+      await expectStatus(staff.client.GET(path, { params: { query: { user: 'x' } } }), 400);
+      await expectStatus(staff.client.GET(path, { params: { query: { page: '999' } } }), 404);
+      await expectStatus(fx.alice.client.GET(path), 403);
+      await expectStatus(fx.anon.GET(path), 401);
+      await expectStatus(fx.raw(staff.client, 'POST', path), 405);
+    },
+  },
+
+  listMyEvents: {
+    async run(fx) {
+      await expectStatus(fx.anon.login({ username: fx.alice.username, password: 'wrong-password' }), 400);
+      const { data } = await expectStatus(fx.alice.client.GET('/rest-auth/events/'), 200);
+      expect(data?.[0]).toMatchObject({ type: 'login', outcome: 'failure', user: fx.alice.id });
+      await expectStatus(fx.anon.GET('/rest-auth/events/'), 401);
+      await expectStatus(fx.raw(fx.alice.client, 'DELETE', '/rest-auth/events/'), 405);
+    },
+  },
+
   listTokens: {
     async run(fx) {
       const { data } = await expectStatus(fx.alice.client.GET('/rest-auth/tokens/'), 200);

@@ -14,6 +14,7 @@ import type { UserChanges } from '../../auth/user-store.ts';
 import type { Token, User } from '../../db/schema.ts';
 import { ApiError, MESSAGES } from '../../errors.ts';
 import type { AppEnv, Services } from '../../services.ts';
+import { recordEvent } from '../events/record.ts';
 import { currentUser, type AppRouteHandler as H, validBody } from '../factory.ts';
 import { tokenReach } from '../schemas.ts';
 import type * as routes from './admin.routes.ts';
@@ -119,6 +120,12 @@ export function adminHandlers(services: Services, store: AdminStore) {
       isStaff: body.is_staff,
       isSuperuser: body.is_superuser,
     });
+    await recordEvent(c, services, {
+      type: 'user_created',
+      outcome: 'success',
+      user: row.id,
+      detail: { is_active: row.isActive, is_staff: row.isStaff, is_superuser: row.isSuperuser },
+    });
     return c.json(adminUser(row), 201);
   };
 
@@ -160,6 +167,27 @@ export function adminHandlers(services: Services, store: AdminStore) {
       const keep =
         row.id === me.id ? { tokenId: c.get('tokenId'), sessionDigest: c.get('session')?.digest } : {};
       await revokeOtherCredentials(services, row.id, keep);
+      await recordEvent(c, services, {
+        type: 'password_changed',
+        outcome: 'success',
+        user: row.id,
+        detail: { via: 'admin' },
+      });
+    }
+    const fields = Object.keys(changes);
+    if (fields.length) {
+      const flags = ['isActive', 'isStaff', 'isSuperuser'] as const;
+      const changed = flags.filter((f) => changes[f] !== undefined && changes[f] !== row[f]);
+      await recordEvent(c, services, {
+        type: 'user_changed',
+        outcome: 'success',
+        user: row.id,
+        detail: {
+          fields,
+          before: Object.fromEntries(changed.map((f) => [f, row[f]])),
+          after: Object.fromEntries(changed.map((f) => [f, updated[f]])),
+        },
+      });
     }
     return c.json(adminUser(updated), 200);
   };
@@ -170,6 +198,12 @@ export function adminHandlers(services: Services, store: AdminStore) {
       throw ApiError.validation({ non_field_errors: ['You cannot delete your own account.'] });
     }
     if (!(await store.deleteUser(row.id))) throw notFound();
+    await recordEvent(c, services, {
+      type: 'user_deleted',
+      outcome: 'success',
+      user: row.id,
+      detail: { username: row.username },
+    });
     return c.body(null, 204);
   };
 
@@ -203,6 +237,13 @@ export function adminHandlers(services: Services, store: AdminStore) {
       services.config,
     );
     const { key, token } = await services.tokens.issue(row.id, label, { scopes, lifetime });
+    await recordEvent(c, services, {
+      type: 'token_created',
+      outcome: 'success',
+      user: row.id,
+      token: token.id,
+      detail: { via: 'admin', label: token.label, scopes },
+    });
     return c.json({ key, ...adminToken({ ...token, username: row.username }, services.tokens) }, 201);
   };
 
@@ -211,6 +252,13 @@ export function adminHandlers(services: Services, store: AdminStore) {
     if (!owner) throw notFound();
     if (owner.isSuperuser && !currentUser(c).isSuperuser) throw denied();
     if (!(await services.tokens.revoke(owner.tokenId))) throw notFound();
+    await recordEvent(c, services, {
+      type: 'token_revoked',
+      outcome: 'success',
+      user: owner.userId,
+      token: owner.tokenId,
+      detail: { via: 'admin' },
+    });
     return c.body(null, 204);
   };
 
@@ -237,6 +285,12 @@ export function adminHandlers(services: Services, store: AdminStore) {
     const { id, session_id } = c.req.valid('param');
     const row = await target(c, id, true);
     if (!(await services.sessions.endByPublicId(row.id, session_id))) throw notFound();
+    await recordEvent(c, services, {
+      type: 'session_ended',
+      outcome: 'success',
+      user: row.id,
+      detail: { via: 'admin', session: session_id },
+    });
     return c.body(null, 204);
   };
 

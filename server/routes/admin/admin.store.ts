@@ -71,9 +71,11 @@ export class AdminStore {
   }
 
   /** A token's id with whether its owner is a superuser; undefined when there is no such token. */
-  async tokenOwner(tokenId: string): Promise<{ tokenId: string; isSuperuser: boolean } | undefined> {
+  async tokenOwner(
+    tokenId: string,
+  ): Promise<{ tokenId: string; userId: number; isSuperuser: boolean } | undefined> {
     const rows = await this.#db
-      .select({ tokenId: tokens.id, isSuperuser: users.isSuperuser })
+      .select({ tokenId: tokens.id, userId: tokens.userId, isSuperuser: users.isSuperuser })
       .from(tokens)
       .innerJoin(users, eq(users.id, tokens.userId))
       .where(eq(tokens.id, tokenId))

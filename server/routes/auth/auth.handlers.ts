@@ -46,7 +46,15 @@ export function authHandlers(services: Services) {
     // log the victim's browser into the attacker's account (login CSRF).
     if (sessionLogin) {
       const problem = originProblem(c, policy);
-      if (problem) throw csrfFailed(problem);
+      if (problem) {
+        await services.events.record({
+          type: 'csrf_failed',
+          outcome: 'failure',
+          ...eventOrigin(c, services.clientIp),
+          detail: { reason: problem, path: c.req.path },
+        });
+        throw csrfFailed(problem);
+      }
     }
     const body = validBody(c, LoginBody);
     // Admitted only while the hasher can take it (PASSWORD_HASH_CONCURRENCY + PASSWORD_HASH_QUEUE

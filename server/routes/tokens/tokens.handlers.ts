@@ -4,6 +4,7 @@
  */
 import { ApiError, MESSAGES } from '../../errors.ts';
 import type { Services } from '../../services.ts';
+import { recordEvent } from '../events/record.ts';
 import { type AppRouteHandler, currentUser } from '../factory.ts';
 import { tokenReach } from '../schemas.ts';
 import type { listTokens, revokeToken } from './tokens.routes.ts';
@@ -35,9 +36,11 @@ export function tokenHandlers(services: Services) {
   const revoke: AppRouteHandler<typeof revokeToken> = async (c) => {
     const user = currentUser(c);
     // One statement scoped to the owner: someone else's id is indistinguishable from a missing one.
-    if (!(await services.tokens.revoke(c.req.valid('param').id, user.id))) {
+    const id = c.req.valid('param').id;
+    if (!(await services.tokens.revoke(id, user.id))) {
       throw ApiError.detail(404, MESSAGES.notFound);
     }
+    await recordEvent(c, services, { type: 'token_revoked', outcome: 'success', user: user.id, token: id });
     return c.body(null, 204);
   };
 

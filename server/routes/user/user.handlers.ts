@@ -9,6 +9,7 @@ import { verifyPassword } from '../../auth/passwords.ts';
 import type { UserChanges } from '../../auth/user-store.ts';
 import { ApiError, MESSAGES } from '../../errors.ts';
 import type { Services } from '../../services.ts';
+import { recordEvent } from '../events/record.ts';
 import { type AppRouteHandler, currentUser, validBody } from '../factory.ts';
 import { publicUser } from '../schemas.ts';
 import type { changePassword, getUser, updateUser } from './user.routes.ts';
@@ -33,6 +34,12 @@ export function userHandlers(services: Services) {
     if (!Object.keys(changes).length) return c.json(publicUser(me), 200);
     const row = await services.users.update(me.id, changes);
     if (!row) throw ApiError.unauthorized(MESSAGES.inactive);
+    await recordEvent(c, services, {
+      type: 'user_changed',
+      outcome: 'success',
+      user: me.id,
+      detail: { fields: Object.keys(changes) },
+    });
     return c.json(publicUser(row), 200);
   };
 
@@ -46,8 +53,15 @@ export function userHandlers(services: Services) {
     if (!row) throw ApiError.unauthorized(MESSAGES.inactive);
     const errors: Record<string, string[]> = {};
     const oldOk = await verifyPassword(body.old_password, row.password);
-    if (!oldOk) errors.old_password = [OLD_WRONG];
-    else await services.throttle.refund(ticket);
+    if (!oldOk) {
+      errors.old_password = [OLD_WRONG];
+      await recordEvent(c, services, {
+        type: 'password_changed',
+        outcome: 'failure',
+        user: me.id,
+        detail: { reason: 'bad_old_password' },
+      });
+    } else await services.throttle.refund(ticket);
     if (body.new_password1 !== body.new_password2) {
       errors.new_password2 = [MISMATCH];
     } else {
@@ -60,6 +74,7 @@ export function userHandlers(services: Services) {
       tokenId: c.get('tokenId'),
       sessionDigest: c.get('session')?.digest,
     });
+    await recordEvent(c, services, { type: 'password_changed', outcome: 'success', user: me.id });
     return c.json({ detail: PASSWORD_SAVED }, 200);
   };
 
