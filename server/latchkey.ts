@@ -8,7 +8,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
 import { type App, apiRoutes, createApp } from './app.ts';
-import { verifyToken } from './auth/authenticate.ts';
+import { refuse, verifyToken } from './auth/authenticate.ts';
 import type { AuthUser, TokenWithUser } from './auth/token-store.ts';
 import { type Config, type ConfigOptions, configFromOptions } from './config.ts';
 import { type OpenDatabase, openDatabase } from './db/open.ts';
@@ -140,12 +140,13 @@ function tokenMiddleware(
   renderError: ReturnType<typeof onError>,
 ): MiddlewareHandler<LatchkeyEnv> {
   return async (c, next) => {
-    let found: TokenWithUser;
+    let found: TokenWithUser | string;
     try {
       found = await verifyToken(services.tokens, c.req.header('authorization'));
     } catch (err) {
       return renderError(err as Error, c as unknown as Context) as Response;
     }
+    if (typeof found === 'string') return refuse(c as unknown as Context, found);
     c.set('user', found.user);
     c.set('token', found.token);
     await next();

@@ -98,7 +98,7 @@ export function namedScopes(required: ScopeRequirement): string[] {
 const CHALLENGE = { 'WWW-Authenticate': 'Token' } as const;
 
 /** DRF's 401 for a token failure, exactly as {@link ApiError.unauthorized} renders it. */
-function refuse(c: Context, detail: string): Response {
+export function refuse(c: Context, detail: string): Response {
   return c.json({ detail }, 401, CHALLENGE);
 }
 
@@ -111,19 +111,9 @@ export function requireToken(
   store: TokenStore,
   scopes: ScopeRequirement = [],
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
-  const needsScopes = scopes.length > 0 && scopes.every((list) => list.length > 0);
   return async (c, next) => {
-    const key = parseAuthorization(c.req.header('authorization'));
-    // The common refusals are answered here rather than thrown: no unwinding through the middleware
-    // chain on the path forged keys and missing credentials take. Same body and headers as onError's.
-    if (key === undefined) return refuse(c, MESSAGES.notAuthenticated);
-    if (!isWellFormedKey(key)) return refuse(c, MESSAGES.invalidToken);
-    const found = await store.find(key);
-    const now = new Date();
-    if (!found || store.isExpired(found.token, now)) return refuse(c, MESSAGES.invalidToken);
-    if (!found.user.isActive) return refuse(c, MESSAGES.inactive);
-    if (needsScopes && !satisfies(found.token.scopes, scopes)) throw insufficientScope(namedScopes(scopes));
-    await store.touch(found.token, now);
+    const found = await verifyToken(store, c.req.header('authorization'), scopes);
+    if (typeof found === 'string') return refuse(c, found);
     c.set('user', found.user);
     c.set('tokenId', found.token.id);
     c.set('tokenScopes', found.token.scopes);
@@ -134,21 +124,26 @@ export function requireToken(
 /**
  * The token check itself, shared by {@link requireToken} and the library's middleware: parses the
  * Authorization header, finds the key, rejects expired keys and inactive users (and, given `scopes`,
- * tokens without them), renews the sliding expiry. Throws the 401 (403) {@link ApiError} DRF would answer.
+ * tokens without them), renews the sliding expiry. The common refusals come back as the 401's DRF
+ * message (answer it with {@link refuse}) rather than thrown, so forged keys and missing credentials
+ * never unwind through the middleware chain; a malformed header (401) or missing scope (403) throws
+ * its {@link ApiError}.
  */
 export async function verifyToken(
   store: TokenStore,
   header: string | undefined,
-  scopes?: ScopeRequirement,
-): Promise<TokenWithUser> {
+  scopes: ScopeRequirement = [],
+): Promise<TokenWithUser | string> {
   const key = parseAuthorization(header);
-  if (key === undefined) throw ApiError.unauthorized(MESSAGES.notAuthenticated);
-  if (!isWellFormedKey(key)) throw ApiError.unauthorized(MESSAGES.invalidToken);
+  if (key === undefined) return MESSAGES.notAuthenticated;
+  if (!isWellFormedKey(key)) return MESSAGES.invalidToken;
   const found = await store.find(key);
   const now = new Date();
-  if (!found || store.isExpired(found.token, now)) throw ApiError.unauthorized(MESSAGES.invalidToken);
-  if (!found.user.isActive) throw ApiError.unauthorized(MESSAGES.inactive);
-  if (scopes && !satisfies(found.token.scopes, scopes)) throw insufficientScope(namedScopes(scopes));
+  if (!found || store.isExpired(found.token, now)) return MESSAGES.invalidToken;
+  if (!found.user.isActive) return MESSAGES.inactive;
+  if (scopes.length > 0 && !satisfies(found.token.scopes, scopes)) {
+    throw insufficientScope(namedScopes(scopes));
+  }
   await store.touch(found.token, now);
   return found;
 }
