@@ -47,6 +47,8 @@ export async function startUserView(id: number): Promise<void> {
   input('user-active').disabled = readOnly || self;
   if (self) $('user-active-hint').textContent = 'You cannot deactivate your own account.';
   $('user-delete').hidden = readOnly || self;
+  // The API asks for one's own password before setting a new one (a stolen session alone cannot).
+  $('current-password-group').hidden = !self;
 
   $('user-form').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -155,7 +157,7 @@ async function setPassword(form: HTMLFormElement, user: AdminUser, self: boolean
   if (!ok) return;
   const { data, error, response } = await api.PATCH('/admin/api/users/{id}/', {
     params: { path: { id: user.id } },
-    body: { password },
+    body: self ? { password, current_password: input('current-password').value } : { password },
   });
   if (!data) return formFailed(form, response, error, 'No password was set.', { password: 'password1' });
   form.reset();

@@ -211,7 +211,7 @@ describe('users', () => {
     // Changing one's own password keeps the credential in use.
     const own = await t.call('PATCH', `${API}/users/${staffId}/`, {
       token: staff,
-      json: { password: 'staff has a new passphrase' },
+      json: { password: 'staff has a new passphrase', current_password: PASSWORD },
     });
     expect(own.status).toBe(200);
     expect((await t.call('GET', '/test_auth/', { token: staff })).status).toBe(200);

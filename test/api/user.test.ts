@@ -73,7 +73,7 @@ describe('PATCH /rest-auth/user/', () => {
   it('accepts form-encoded bodies and renames the user', async () => {
     const res = await t.call('PATCH', '/rest-auth/user', {
       token: key,
-      body: 'username=alice.b&email=',
+      body: `username=alice.b&email=&current_password=${PASSWORD}`,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     });
     expect(res.status).toBe(200);
@@ -116,11 +116,15 @@ describe('PATCH /rest-auth/user/', () => {
   it('refuses a username another user has, in any case, but allows re-casing your own', async () => {
     await t.user('bob');
     for (const username of ['bob', 'BOB']) {
-      await expectBody(await t.call('PATCH', '/rest-auth/user/', { token: key, json: { username } }), 400, {
+      const json = { username, current_password: PASSWORD };
+      await expectBody(await t.call('PATCH', '/rest-auth/user/', { token: key, json }), 400, {
         username: ['A user with that username already exists.'],
       });
     }
-    const res = await t.call('PATCH', '/rest-auth/user/', { token: key, json: { username: 'Alice' } });
+    const res = await t.call('PATCH', '/rest-auth/user/', {
+      token: key,
+      json: { username: 'Alice', current_password: PASSWORD },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ username: 'Alice' });
   });

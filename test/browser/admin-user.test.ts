@@ -239,6 +239,32 @@ describeBrowser(
       expect(response.status).toBe(200);
     });
 
+    it('one’s own password is set only with the current one, asked for on one’s own page only', async () => {
+      const username = `self${++counter}`;
+      const { data } = await root.POST('/admin/api/users/', {
+        body: { username, password: PASSWORD, is_staff: true },
+      });
+      const page = await adminAs(username, `/admin/users/${(await newUser()).id}/`);
+      expect(await page.isHidden('#current-password-group')).toBe(true);
+      await page.goto(`${server.url}/admin/users/${data?.id}/`);
+      await page.locator('#user-view:not([hidden])').waitFor();
+      expect(await page.isVisible('#current-password')).toBe(true);
+      await page.fill('#password1', 'my own new passphrase');
+      await page.fill('#password2', 'my own new passphrase');
+      await page.fill('#current-password', 'not my password');
+      await page.click('#password-save');
+      await page.click('#confirm-ok');
+      await expect
+        .poll(() => page.textContent('#current-password-error'))
+        .toBe('Your password was entered incorrectly. Please enter it again.');
+      await page.fill('#current-password', PASSWORD);
+      await page.click('#password-save');
+      await page.click('#confirm-ok');
+      await expect.poll(() => notice(page).textContent()).toContain(`The password of ${username} was set`);
+      const login = (password: string) => createClient({ baseUrl: server.url }).login({ username, password });
+      expect((await login('my own new passphrase')).response.status).toBe(200);
+    });
+
     it('ends a session and revokes a token after confirming (Cancel keeps them), then deletes the user', async () => {
       const user = await newUser();
       // Two browser sessions of the user (SESSION_LOGIN is on): their cookies, as their browsers hold them.

@@ -250,7 +250,9 @@ export const contract: Record<string, ContractEntry> = {
     async run(fx) {
       const { alice, anon } = fx;
       const { data } = await expectStatus(
-        alice.client.PATCH('/rest-auth/user/', { body: { first_name: 'Alice', email: 'alice@example.com' } }),
+        alice.client.PATCH('/rest-auth/user/', {
+          body: { first_name: 'Alice', email: 'alice@example.com', current_password: alice.password },
+        }),
         200,
       );
       expect(data).toMatchObject({ first_name: 'Alice', email: 'alice@example.com' });

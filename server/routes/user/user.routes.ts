@@ -115,7 +115,7 @@ export const updateUser = createRoute({
     }),
     ...errorResponses(401),
     403: insufficientScopeResponse,
-    ...errorResponses(405, 413, 415),
+    ...errorResponses(405, 413, 415, 429),
   },
 });
 
