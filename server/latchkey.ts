@@ -8,9 +8,9 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
 import { type App, apiRoutes, createApp } from './app.ts';
-import { refuse, verifyToken } from './auth/authenticate.ts';
+import { refuse, type ScopeRequirement, verifyToken } from './auth/authenticate.ts';
 import type { AuthUser, TokenWithUser } from './auth/token-store.ts';
-import { type Config, type ConfigOptions, configFromOptions } from './config.ts';
+import { type Config, ConfigError, type ConfigOptions, configFromOptions } from './config.ts';
 import { type OpenDatabase, openDatabase } from './db/open.ts';
 import { onError } from './errors.ts';
 import type { Assets } from './routes/pages/assets.ts';
@@ -31,11 +31,17 @@ export interface LatchkeyVariables {
 export type LatchkeyEnv = { Variables: LatchkeyVariables };
 
 /**
- * Options of {@link Latchkey.auth}. Empty today: any valid token of an active user passes, exactly as
- * test_auth. An object so that requirements (scopes, staff only) can be added without a new signature.
+ * Options of {@link Latchkey.auth}. Without any, every valid token of an active user passes, exactly as
+ * test_auth. With scopes, a token lacking them gets 403 `You do not have permission to perform this
+ * action.` and `WWW-Authenticate: Token error="insufficient_scope", scope="..."`; the names must be
+ * declared (Latchkey's own, TOKEN_SCOPES), or `auth()` throws.
  */
-// biome-ignore lint/complexity/noBannedTypes: deliberately empty and open for extension.
-export type AuthOptions = {};
+export interface AuthOptions {
+  /** Scopes the token must all carry (a full-access token carries every scope). */
+  allOf?: readonly string[];
+  /** Scopes of which the token must carry at least one (on top of `allOf`). */
+  anyOf?: readonly string[];
+}
 
 /** Options of {@link createLatchkey}. */
 export interface LatchkeyOptions {
@@ -117,7 +123,7 @@ export async function createLatchkey(options: LatchkeyOptions = {}): Promise<Lat
     services,
     database,
     routes: () => apiRoutes(services),
-    auth: () => tokenMiddleware(services, renderError),
+    auth: (options = {}) => tokenMiddleware(services, renderError, scopeRequirement(services, options)),
     onError: renderError,
     get app() {
       app ??= createApp(services);
@@ -131,6 +137,23 @@ export async function createLatchkey(options: LatchkeyOptions = {}): Promise<Lat
 }
 
 /**
+ * `allOf` / `anyOf` as the token check's requirement (alternatives, each a list the token must all
+ * carry). A name nobody declared (Latchkey's own scopes, TOKEN_SCOPES) is a mistake in the app: it
+ * throws at start-up rather than refuse every token later.
+ */
+function scopeRequirement(services: Services, options: AuthOptions): string[][] {
+  const allOf = [...(options.allOf ?? [])];
+  const anyOf = [...(options.anyOf ?? [])];
+  for (const name of [...allOf, ...anyOf]) {
+    if (!services.scopes.has(name)) {
+      throw new ConfigError(`latchkey.auth(): scope "${name}" is not declared (add it to TOKEN_SCOPES)`);
+    }
+  }
+  if (anyOf.length === 0) return allOf.length ? [allOf] : [];
+  return anyOf.map((name) => [...allOf, name]);
+}
+
+/**
  * The middleware behind {@link Latchkey.auth}. Its failures are answered here, in DRF's shape, rather
  * than thrown: the developer's app has its own error handler, which knows nothing of Latchkey's errors
  * (a database outage must answer as it does on Latchkey's own routes). Errors of the routes it guards are not touched.
@@ -138,11 +161,12 @@ export async function createLatchkey(options: LatchkeyOptions = {}): Promise<Lat
 function tokenMiddleware(
   services: Services,
   renderError: ReturnType<typeof onError>,
+  scopes: ScopeRequirement,
 ): MiddlewareHandler<LatchkeyEnv> {
   return async (c, next) => {
     let found: TokenWithUser | string;
     try {
-      found = await verifyToken(services.tokens, c.req.header('authorization'));
+      found = await verifyToken(services.tokens, c.req.header('authorization'), scopes);
     } catch (err) {
       return renderError(err as Error, c as unknown as Context) as Response;
     }

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createTestServer, type TestServer } from 'latchkey/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractFiles } from '../fixtures/notes-api/gen-contract.ts';
-import { createNotesApi } from '../fixtures/notes-api/src/app.ts';
+import { createNotesApi, NOTES_CONFIG } from '../fixtures/notes-api/src/app.ts';
 import { createNotesClient } from '../fixtures/notes-api/src/client.ts';
 import { driver } from '../support/db.ts';
 import { driverDatabase } from '../support/driver-config.ts';
@@ -25,7 +25,7 @@ describe('the notes API with Latchkey inside', () => {
     drop = database.drop;
     server = await createTestServer({
       app: createNotesApi,
-      ...(driver === 'postgres' ? { config: database.config } : {}),
+      config: { ...NOTES_CONFIG, ...(driver === 'postgres' ? database.config : {}) },
     });
   }, 120_000);
   afterAll(async () => {
@@ -60,6 +60,29 @@ describe('the notes API with Latchkey inside', () => {
     const blank = await client(alice.key).POST('/notes/', { body: { text: '' } });
     expect(blank.response.status).toBe(400);
     expect(blank.error).toHaveProperty('text');
+  });
+
+  it('enforces the scopes its routes declare: a read-only token lists but cannot write', async () => {
+    const erin = await server.createUser({ username: 'erin' });
+    const login = await client().login({
+      username: erin.username,
+      password: erin.password,
+      scopes: ['notes:read'],
+    });
+    const reader = login.data?.key as string;
+    expect((await client(reader).GET('/notes/')).response.status).toBe(200);
+    const write = await client(reader).POST('/notes/', { body: { text: 'nope' } });
+    expect(write.response.status).toBe(403);
+    expect(write.error).toEqual({ detail: 'You do not have permission to perform this action.' });
+    expect(write.response.headers.get('www-authenticate')).toBe(
+      'Token error="insufficient_scope", scope="notes:write"',
+    );
+    const full = await server.createUserAndLogin({ username: 'frank' });
+    expect((await client(full.key).POST('/notes/', { body: { text: 'yes' } })).response.status).toBe(201);
+  });
+
+  it('refuses at start-up a scope nobody declared', async () => {
+    expect(() => server.latchkey.auth({ allOf: ['notes:admin'] })).toThrow(/notes:admin.*not declared/);
   });
 
   it('logs in through the mounted Latchkey routes; a revoked token is 401 on the next request', async () => {

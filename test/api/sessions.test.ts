@@ -293,3 +293,27 @@ describe('SESSION_LOGIN on', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('an admin changing their own password over a session', () => {
+  it('keeps that session and ends their other sessions and tokens', async () => {
+    const here = new CookieJar();
+    const elsewhere = new CookieJar();
+    const hereKey = await restLogin(t, here);
+    await restLogin(t, elsewhere);
+    const staff = await t.services.users.byUsername('staff');
+    const res = await withCookies(t, here, 'PATCH', `/admin/api/users/${staff?.id}/`, {
+      headers: { 'Content-Type': 'application/json', Origin: 'http://localhost' },
+      body: JSON.stringify({ password: 'a-brand-new-passphrase-7' }),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    // The session that made the change still works; the other session and every token do not.
+    expect((await withCookies(t, here, 'GET', '/admin/api/users/')).status).toBe(200);
+    expect((await withCookies(t, elsewhere, 'GET', '/admin/api/users/')).status).toBe(401);
+    expect((await t.call('GET', '/test_auth/', { token: hereKey })).status).toBe(401);
+    const live = await t.services.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.userId, staff?.id as number));
+    expect(live).toHaveLength(1);
+  });
+});

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { describe, it } from 'vitest';
+import { describe } from 'vitest';
+import { describeNeeding } from '../support/prerequisites.ts';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,37 +20,23 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH overrides it. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-function skipReason(postgres: boolean): { message: string; fatal: boolean } | undefined {
-  if (process.env.DATABASE_URL && !postgres) {
-    return { message: 'browser tests run once, in the PGlite run (DATABASE_URL is set)', fatal: false };
-  }
-  if (!existsSync(CHROMIUM_PATH)) {
-    const message = `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`;
-    return { message, fatal: Boolean(process.env.CI) };
-  }
-  return undefined;
-}
-
 /**
- * `describe` for a browser suite: skipped with a visible message without Chromium, but under CI a
+ * `describe` for a browser suite: without Chromium skipped with a visible message, but under CI a
  * missing Chromium fails the run, since the browser tests are mandatory there. Browser suites run in
  * the PGlite run only, except those with `postgres: true`, which run in the PostgreSQL run too (they
  * start their server on a scratch database of DATABASE_URL's server).
  */
 export function describeBrowser(name: string, body: () => void, options: { postgres?: boolean } = {}): void {
-  const reason = skipReason(options.postgres ?? false);
-  if (!reason) {
-    describe(name, body);
-  } else if (reason.fatal) {
-    describe(name, () => {
-      it('has Chromium to run in (mandatory under CI)', () => {
-        throw new Error(reason.message);
-      });
-    });
-  } else {
-    console.warn(`\n[browser tests] SKIPPED "${name}": ${reason.message}\n`);
+  if (process.env.DATABASE_URL && !options.postgres) {
+    // Not a missing prerequisite: the PGlite run of the same CI covers them.
+    console.warn(`\n[browser tests] "${name}" runs in the PGlite run only (DATABASE_URL is set)\n`);
     describe.skip(name, body);
+    return;
   }
+  const missing = existsSync(CHROMIUM_PATH)
+    ? undefined
+    : `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  describeNeeding(name, missing, body);
 }
 
 /** Launches headless Chromium with the flags a container without a GPU or sandbox needs. */

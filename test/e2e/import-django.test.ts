@@ -8,13 +8,13 @@
  *
  * Needs the peer's Debian packages (python3-django python3-djangorestframework python3-django-cors-headers
  * python3-psycopg2 gunicorn; .ci/run installs them) and PostgreSQL at 127.0.0.1:5432 as `postgres`
- * (PEER_ADMIN_URL). Without them the suite is skipped with a message.
+ * (PEER_ADMIN_URL). Without them the suite is skipped with a message, and fails under CI.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,9 +24,22 @@ import { loadConfig } from '../../server/config.ts';
 import { type OpenDatabase, openDatabase } from '../../server/db/open.ts';
 import { users } from '../../server/db/schema.ts';
 import { createServices } from '../../server/services.ts';
+import { describeNeeding } from '../support/prerequisites.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const PEER = resolve(process.env.PEER_DJANGO_DIR ?? join(ROOT, '../shared/bench/peer-django'));
+/**
+ * The Django peer: PEER_DJANGO_DIR, else `shared/bench/peer-django` beside the checkout or beside any
+ * folder above it (the main checkout and every worktree or clone under the same root find it).
+ */
+function findPeer(): string {
+  if (process.env.PEER_DJANGO_DIR) return resolve(process.env.PEER_DJANGO_DIR);
+  for (let dir = ROOT; ; dir = dirname(dir)) {
+    const candidate = join(dirname(dir), 'shared/bench/peer-django');
+    if (existsSync(join(candidate, 'start.sh'))) return candidate;
+    if (dirname(dir) === dir) return join(ROOT, '../shared/bench/peer-django');
+  }
+}
+const PEER = findPeer();
 const ADMIN_URL = process.env.PEER_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PACKAGES = [
   'python3-django',
@@ -58,14 +71,13 @@ async function postgresAnswers(): Promise<boolean> {
 }
 
 const missing = PACKAGES.filter((p) => !installed(p));
-const skipReason = !existsSync(join(PEER, 'start.sh'))
-  ? `the Django peer is not at ${PEER}`
+const missingPrerequisite = !existsSync(join(PEER, 'start.sh'))
+  ? `the Django peer is not at ${PEER} (set PEER_DJANGO_DIR)`
   : missing.length
     ? `Debian packages missing: ${missing.join(' ')} (apt-get install them, as .ci/run does)`
     : !(await postgresAnswers())
       ? `PostgreSQL does not answer at ${ADMIN_URL}`
       : undefined;
-if (skipReason) console.warn(`SKIPPED import-django e2e: ${skipReason}`);
 
 /** A free port in this suite's range (8140-8159). */
 async function freePort(): Promise<number> {
@@ -90,7 +102,7 @@ function manage(args: string[], env: Record<string, string | undefined>) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe.skipIf(skipReason !== undefined)('manage import-django from a real Django database', () => {
+describeNeeding('manage import-django from a real Django database', missingPrerequisite, () => {
   const state = mkdtempSync(join(tmpdir(), 'latchkey-import-'));
   const peerEnv = {
     ...process.env,
