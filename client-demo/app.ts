@@ -1,11 +1,12 @@
 /**
  * @module
  * The demo client: the classic DRF tutorial's page (login modal, remember me, Test auth, Logout) on the
- * generated SDK, plus a "Your sessions" panel. Plain DOM, no framework. Every API call goes through
+ * generated SDK, plus a "Your sessions" panel with the recent security activity. Plain DOM, no framework. Every API call goes through
  * `createClient`; the state {username, key, remember_me} lives in sessionStorage, or in localStorage
  * with remember me, and is dropped on logout and whenever the server answers 401 for the stored key.
  */
 import { type components, createClient } from '@latchkey/sdk';
+import { activityItem } from './activity.ts';
 import { closeDialog, openDialog } from './dialog.ts';
 
 type TokenInfo = components['schemas']['TokenInfo'];
@@ -63,7 +64,10 @@ function render(): void {
       : '(kept in sessionStorage: this tab only)'
     : '';
   if (state) void loadSessions();
-  else $('sessions-body').replaceChildren();
+  else {
+    $('sessions-body').replaceChildren();
+    $('activity-list').replaceChildren();
+  }
 }
 
 function notice(text: string): void {
@@ -231,6 +235,21 @@ async function loadSessions(): Promise<void> {
   }
   $('sessions-status').textContent = `${data.length} active ${data.length === 1 ? 'session' : 'sessions'}.`;
   $('sessions-body').replaceChildren(...data.map(sessionRow));
+  await loadActivity();
+}
+
+async function loadActivity(): Promise<void> {
+  const result = await guarded(() => api.GET('/rest-auth/events/'));
+  if (!result) return;
+  const { data, error, response } = result;
+  if (response.status === 401) return keyRejected(describe(error));
+  if (!data) {
+    $('activity-status').textContent =
+      `Could not list your activity: ${describe(error)} (${response.status})`;
+    return;
+  }
+  $('activity-status').textContent = data.length ? '' : 'No recent activity.';
+  $('activity-list').replaceChildren(...data.map(activityItem));
 }
 
 function sessionRow(token: TokenInfo): HTMLTableRowElement {

@@ -61,6 +61,7 @@ function tokenRow(token: AdminToken, readOnly: boolean): HTMLTableRowElement {
   row.dataset.tokenId = token.id;
   cell(row, `${token.prefix}…`);
   cell(row, token.label);
+  cell(row, token.scopes === null ? 'full access' : token.scopes.join(' ') || 'none');
   cell(row, when(token.created));
   cell(row, when(token.last_used));
   cell(row, token.expiry ? when(token.expiry) : 'never');
@@ -91,13 +92,36 @@ async function revoke(token: AdminToken): Promise<void> {
 
 async function createToken(user: AdminUser): Promise<void> {
   say('admin-error', '');
+  $('token-error').textContent = '';
   const label = $<HTMLInputElement>('token-label').value.trim();
+  const scopes = $<HTMLInputElement>('token-scopes')
+    .value.split(/[\s,]+/)
+    .filter(Boolean);
+  const days = Number($<HTMLInputElement>('token-expires-days').value);
+  const noIdle = $<HTMLInputElement>('token-no-idle').checked;
   const { data, error, response } = await api.POST('/admin/api/users/{id}/tokens/', {
     params: { path: { id: user.id } },
-    body: label ? { label } : {},
+    body: {
+      ...(label ? { label } : {}),
+      ...(scopes.length ? { scopes } : {}),
+      ...(days > 0 ? { expires_in: Math.round(days * 86_400) } : {}),
+      ...(noIdle ? { idle_timeout: 0 } : {}),
+    },
   });
-  if (!data) return failed(response, error);
-  $<HTMLInputElement>('token-label').value = '';
+  if (!data) {
+    // Field errors (an undeclared scope, a lifetime past the bound) are shown by the form.
+    const fields = (error ?? {}) as Record<string, unknown>;
+    const problems = ['scopes', 'expires_in', 'idle_timeout']
+      .filter((name) => Array.isArray(fields[name]))
+      .map((name) => `${name}: ${(fields[name] as string[]).join(' ')}`);
+    if (response.status === 400 && problems.length) {
+      $('token-error').textContent = problems.join('; ');
+      return;
+    }
+    return failed(response, error);
+  }
+  for (const id of ['token-label', 'token-scopes', 'token-expires-days']) $<HTMLInputElement>(id).value = '';
+  $<HTMLInputElement>('token-no-idle').checked = false;
   // The key exists in the page only until the next navigation; it is never stored.
   $('new-key-value').textContent = data.key;
   $('new-key').hidden = false;

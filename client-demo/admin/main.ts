@@ -1,10 +1,12 @@
 /**
  * @module
  * The admin page's script, bundled by esbuild to /static/admin.js: one shell page for every admin
- * path, the view chosen by the path (/admin/: users; /admin/users/{id}/: one user). It calls the admin
- * API through the SDK as the page's cookie session; no token is ever held by the page.
+ * path, the view chosen by the path (/admin/: users and the security events; /admin/users/{id}/: one
+ * user and their events). It calls the admin API through the SDK as the page's cookie session; no
+ * token is ever held by the page.
  */
 import { $, me, Shown } from './common.ts';
+import { startEventsView } from './events.ts';
 import { startUserView } from './user.ts';
 import { startUsersView } from './users.ts';
 
@@ -18,6 +20,7 @@ function start(): void {
     });
   } else {
     startUsersView();
+    startEventsView();
   }
 }
 

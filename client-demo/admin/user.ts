@@ -2,15 +2,16 @@
  * @module
  * The admin's page of one user at /admin/users/{id}/, Django's "change user": names, e-mail, active,
  * staff and superuser status, a new password (through the password policy, its messages by the field),
- * the user's tokens and sessions, and deletion. The same rules as the admin API, which enforces them:
- * the page only spares people requests that would be refused (a superuser is read-only to other staff,
- * only superusers see the superuser box enabled, nobody can deactivate or delete themselves), and asks
- * before anything destructive.
+ * the user's tokens, sessions and recent security events, and deletion. The same rules as the admin
+ * API, which enforces them: the page only spares people requests that would be refused (a superuser
+ * is read-only to other staff, only superusers see the superuser box enabled, nobody can deactivate or
+ * delete themselves), and asks before anything destructive.
  */
 import type { AdminUser } from '../../sdk/index.ts';
 import { confirmAction } from '../dialog.ts';
 import { $, api, clearFieldErrors, failed, formFailed, me, Shown, say, when } from './common.ts';
 import { reloadCredentials, startCredentials } from './credentials.ts';
+import { startUserEvents } from './events.ts';
 
 type UserChanges = {
   email?: string;
@@ -62,7 +63,7 @@ export async function startUserView(id: number): Promise<void> {
   });
   $('user-delete').addEventListener('click', () => void remove(user).catch(shown));
   $('user-view').hidden = false;
-  await startCredentials(user, readOnly);
+  await Promise.all([startCredentials(user, readOnly), startUserEvents(user.id)]);
 }
 
 function fill(user: AdminUser): void {

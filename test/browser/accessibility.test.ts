@@ -1,10 +1,11 @@
 /**
  * Accessibility of the pages people see (issue 15), in Chromium with axe-core: every state of the demo
  * page (logged out, the login dialog, a failed login, logged in with the sessions panel, logged out by a
- * rejected key) and of the admin (login form and its error, users, the add-user form with field errors,
- * a user's page, a confirmation, password errors, logged out, the CSRF failure page) has no violation
- * of WCAG 2.x A/AA nor of axe's best practices; /docs has none in the page around Swagger UI and none
-serious or critical inside it (what remains is recorded). And
+ * rejected key) and of the admin (login form and its error, users, the security events filtered, the
+ * add-user form with field errors, a user's page with its events, a confirmation, password errors,
+ * logged out, the CSRF failure page) has no violation of WCAG 2.x A/AA nor of axe's best practices;
+ * /docs has none in the page around Swagger UI and none serious or critical inside it (what remains is
+ * recorded). And
  * keyboard-only use: the login dialog opens with Enter, traps Tab, closes on Escape and gives the focus
  * back; every action of a page is reached by Tab; a confirmation cancels on Escape. Screenshots and axe
  * results of each state go to test-results/.
@@ -114,7 +115,7 @@ describeBrowser('accessibility (axe-core) and keyboard use', () => {
     await expectAccessible(page, 'a11y-demo-key-rejected');
   });
 
-  it('admin: login form, its error, users, add-user errors, logged out, CSRF failure', async () => {
+  it('admin: login form, its error, users, security events, add-user errors, logged out, CSRF failure', async () => {
     const page = await open('/admin/');
     await page.locator('#login-form').waitFor();
     await expectAccessible(page, 'a11y-admin-login');
@@ -128,6 +129,11 @@ describeBrowser('accessibility (axe-core) and keyboard use', () => {
     await Promise.all([page.waitForURL(`${server.url}/admin/`), page.keyboard.press('Enter')]);
     await page.locator('#users-table tbody tr').first().waitFor();
     await expectAccessible(page, 'a11y-admin-users');
+    // The security events view, filtered to logins (the failed one above and this one).
+    await page.selectOption('#events-type', 'login');
+    await page.click('#events-filter-button');
+    await page.locator('#events-table tbody tr[data-outcome=failure]').first().waitFor();
+    await expectAccessible(page, 'a11y-admin-events');
     const order = await tabOrder(page);
     for (const id of ['search', 'logout-button']) expect(order).toContain(id);
     expect(order).toContain('a:demo');

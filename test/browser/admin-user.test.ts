@@ -239,6 +239,39 @@ describeBrowser(
       expect(response.status).toBe(200);
     });
 
+    it("shows a user's recent security events, and the events view filters by type and user", async () => {
+      const user = await newUser();
+      await createClient({ baseUrl: server.url }).login({ username: user.username, password: 'wrong' });
+      const page = await adminAs('root', `/admin/users/${user.id}/`);
+      const rows = page.locator('#user-events-table tbody tr');
+      // Newest first: the failed login, then newUser's login, then the admin creating the user.
+      await expect.poll(() => rows.count()).toBe(3);
+      const facts = (row: number) =>
+        rows
+          .nth(row)
+          .evaluate((tr) => [(tr as HTMLElement).dataset.type, (tr as HTMLElement).dataset.outcome]);
+      expect([await facts(0), await facts(1), await facts(2)]).toEqual([
+        ['login', 'failure'],
+        ['login', 'success'],
+        ['user_created', 'success'],
+      ]);
+      expect(await rows.nth(0).locator('td').nth(4).textContent()).toBe(`#${user.id}`);
+      expect(await page.textContent('#user-events-count')).toBe('3 events');
+      await screenshot(page, `admin-user-events-${DRIVER}`);
+
+      await page.goto(`${server.url}/admin/`);
+      const events = page.locator('#events-table tbody tr');
+      await events.first().waitFor();
+      await page.selectOption('#events-type', 'login');
+      await page.fill('#events-user', String(user.id));
+      await page.click('#events-filter-button');
+      await expect.poll(() => page.textContent('#events-count')).toBe('2 events');
+      await expect.poll(() => events.count()).toBe(2);
+      expect(await events.first().getAttribute('data-outcome')).toBe('failure');
+      expect(await events.nth(1).getAttribute('data-outcome')).toBe('success');
+      await screenshot(page, `admin-events-filtered-${DRIVER}`);
+    });
+
     it('ends a session and revokes a token after confirming (Cancel keeps them), then deletes the user', async () => {
       const user = await newUser();
       // Two browser sessions of the user (SESSION_LOGIN is on): their cookies, as their browsers hold them.

@@ -106,7 +106,8 @@ describeBrowser('admin page, SESSION_LOGIN on', () => {
     const first = await tokens.first().locator('td').allTextContents();
     expect(first[0]).toBe(`${login?.key.slice(0, 8)}…`);
     expect(first[1]).toBe('Phone');
-    expect(first[3]).toBe('—'); // never used yet
+    expect(first[2]).toBe('full access');
+    expect(first[4]).toBe('—'); // never used yet
 
     // Create a token for alice: the key is shown once and works.
     await page.fill('#token-label', 'CI deploy key');
@@ -129,6 +130,27 @@ describeBrowser('admin page, SESSION_LOGIN on', () => {
     await page.click('#confirm-ok');
     await expect.poll(() => tokens.count()).toBe(1);
     expect((await asAlice.GET('/test_auth/')).response.status).toBe(401);
+
+    // A token for a machine: narrowed to one scope, its own 90-day lifetime, no idle timeout.
+    await page.fill('#token-scopes', 'no-such:scope');
+    await page.click('#create-token-button');
+    await expect.poll(() => page.textContent('#token-error')).toMatch(/^scopes: /);
+    await page.fill('#token-label', 'reader');
+    await page.fill('#token-scopes', 'tokens:read');
+    await page.fill('#token-expires-days', '90');
+    await page.click('label:has(#token-no-idle)');
+    await page.click('#create-token-button');
+    await expect.poll(() => tokens.count()).toBe(2);
+    const reader = await tokens.filter({ hasText: 'reader' }).locator('td').allTextContents();
+    expect(reader[2]).toBe('tokens:read');
+    const readerKey = (await page.textContent('#new-key-value')) ?? '';
+    const asReader = createClient({ baseUrl: server.url, token: readerKey });
+    expect((await asReader.GET('/rest-auth/tokens/')).response.status).toBe(200);
+    expect((await asReader.GET('/rest-auth/user/')).response.status).toBe(403);
+    const listed = (await asReader.GET('/rest-auth/tokens/')).data?.find((t) => t.current);
+    expect(listed?.idle_timeout).toBeNull(); // no idle timeout
+    expect(Date.parse(listed?.max_expiry ?? '')).toBeGreaterThan(Date.now() + 89 * 86_400_000);
+    await screenshot(page, 'admin-token-scoped');
 
     // Deactivate alice: her remaining token stops working at once.
     await page.click('label:has(#user-active)');

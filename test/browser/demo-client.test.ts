@@ -185,6 +185,25 @@ describeBrowser('demo client (same origin)', () => {
     await screenshot(page, 'sessions-logged-out-everywhere');
   });
 
+  it('shows the recent security activity in words: a failed login, then this login', async () => {
+    await createClient({ baseUrl: server.url }).login({ username: server.username, password: 'wrong' });
+    const page = await open();
+    await login(page, server.password, false);
+    const items = page.locator('#activity-list li');
+    await items.first().waitFor();
+    const failure = items.filter({ hasText: 'Failed login attempt' }).first();
+    expect(await failure.getAttribute('data-outcome')).toBe('failure');
+    expect(await failure.locator('.activity-text').textContent()).toBe(
+      'Failed login attempt (wrong password)',
+    );
+    // Newest first: this page's own login, labelled by its browser.
+    expect(await items.first().getAttribute('data-type')).toBe('login');
+    expect(await items.first().getAttribute('data-outcome')).toBe('success');
+    expect(await items.first().locator('.activity-text').textContent()).toMatch(/^Login( from .+)?$/);
+    expect(await page.textContent('#activity-title')).toBe('Recent security activity');
+    await screenshot(page, 'security-activity');
+  });
+
   it('docs console: authorize with "Token <key>", call test_auth, see 200', async () => {
     const { data } = await createClient({ baseUrl: server.url }).login({
       username: 'demo',
