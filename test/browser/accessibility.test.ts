@@ -88,6 +88,7 @@ describeBrowser('accessibility (axe-core) and keyboard use', () => {
     await page.fill('#input-password', server.password);
     await page.keyboard.press('Enter');
     await page.locator('#sessions-body tr').first().waitFor();
+    await page.locator('#activity-list li').first().waitFor();
     await expect.poll(() => focused(page)).toBe('logout-button');
     await page.focus('#test-auth-get');
     await page.keyboard.press('Enter');

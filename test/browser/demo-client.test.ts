@@ -139,6 +139,8 @@ describeBrowser('demo client (same origin)', () => {
     const page = await open();
     await login(page, server.password, true);
     await page.locator('#logged-in').waitFor();
+    // The page settles first (sessions and activity listed), so the key is revoked while it sits idle.
+    await page.locator('#activity-list li').first().waitFor();
     const key = JSON.parse((await stored(page)).local ?? '{}').key as string;
     await createClient({ baseUrl: server.url, token: key }).POST('/rest-auth/logout/');
 
