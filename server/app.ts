@@ -19,6 +19,7 @@ import { eventRoutes } from './routes/events/index.ts';
 import { gatewayRoutes } from './routes/gateway/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { pageRoutes } from './routes/pages/index.ts';
+import { sessionRoutes } from './routes/sessions/index.ts';
 import { testAuthRoutes } from './routes/test-auth/index.ts';
 import { tokenRoutes } from './routes/tokens/index.ts';
 import { userRoutes } from './routes/user/index.ts';
@@ -35,6 +36,7 @@ export function apiRoutes(services: Services): OpenAPIHono<AppEnv> {
     .route('/', authRoutes(services))
     .route('/', testAuthRoutes(services))
     .route('/', tokenRoutes(services))
+    .route('/', sessionRoutes(services))
     .route('/', userRoutes(services))
     .route('/', adminApiRoutes(services))
     .route('/', eventRoutes(services))

@@ -205,6 +205,16 @@ export const OPTIONS = {
       .default(14 * 24 * 60 * 60),
     { note: '14 days' },
   ),
+  SESSION_IDLE_TIMEOUT: option(
+    'a cookie session unused this long ends (as if expired); its last use is recorded at most once a minute; must be > 0 and at most SESSION_TTL (a default above it is cut to it)',
+    seconds.refine((v) => v > 0, 'must be > 0: a session cannot be idle no time').default(2 * 60 * 60),
+    { note: '2 hours' },
+  ),
+  SESSION_IDLE_TIMEOUT_STAFF: option(
+    'the idle timeout of the sessions of staff and superusers (admin power deserves a shorter one); must be > 0 and at most SESSION_TTL (a default above it is cut to it)',
+    seconds.refine((v) => v > 0, 'must be > 0: a session cannot be idle no time').default(30 * 60),
+    { note: '30 minutes' },
+  ),
   TRUST_PROXY: option(
     'take the client IP from the last `X-Forwarded-For` entry and HTTPS from `X-Forwarded-Proto` (secure session cookies, CSRF origin) (only behind a proxy you control)',
     bool.default(false),
@@ -296,6 +306,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const name = String(issue?.path[0] ?? 'environment');
     const shown = cleaned[name] === undefined ? '' : ` (got "${redactCredentials(cleaned[name])}")`;
     throw new ConfigError(`invalid ${name}${shown}: ${issue?.message ?? 'invalid value'}`);
+  }
+  // Rules across options: an idle timeout longer than the session's whole life would mean nothing. A
+  // default one is cut to a shorter SESSION_TTL; one set explicitly is an error.
+  for (const name of ['SESSION_IDLE_TIMEOUT', 'SESSION_IDLE_TIMEOUT_STAFF'] as const) {
+    if (result.data[name] <= result.data.SESSION_TTL) continue;
+    if (cleaned[name] === undefined) result.data[name] = result.data.SESSION_TTL;
+    else {
+      throw new ConfigError(
+        `invalid ${name} (got "${cleaned[name]}"): must be <= SESSION_TTL (${result.data.SESSION_TTL})`,
+      );
+    }
   }
   return result.data;
 }

@@ -25,6 +25,7 @@ const INFO: Parameters<OpenAPIHono['getOpenAPI31Document']>[0] = {
     { name: 'auth', description: 'Login and logout (dj-rest-auth compatible)' },
     { name: 'test-auth', description: "The tutorial's token check" },
     { name: 'tokens', description: "The caller's tokens: one per login, listed and revoked one by one" },
+    { name: 'sessions', description: "The caller's cookie sessions, listed and ended one by one" },
     { name: 'account', description: "The caller's details and password (dj-rest-auth compatible)" },
     { name: 'gateway', description: 'For reverse proxies (forward auth) and services (introspection)' },
     { name: 'admin', description: 'Users and tokens, for staff (the API of the /admin/ page)' },

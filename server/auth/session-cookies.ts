@@ -9,6 +9,7 @@
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { Config } from '../config.ts';
+import { labelFromUserAgent } from '../routes/auth/user-agent.ts';
 import { CSRF_COOKIE, CSRF_FORM_FIELD, CSRF_HEADER, type CsrfPolicy, isHttps } from './csrf.ts';
 import type { OpenedSession, SessionStore, SessionWithUser } from './sessions.ts';
 
@@ -102,7 +103,7 @@ export async function requestSession(c: Context, deps: SessionDeps): Promise<Ses
 export async function startSession(c: Context, deps: SessionDeps, userId: number): Promise<OpenedSession> {
   const previous = await requestSession(c, deps);
   if (previous) await deps.sessions.end(previous.session.digest);
-  const opened = await deps.sessions.open(userId);
+  const opened = await deps.sessions.open(userId, new Date(), labelFromUserAgent(c.req.header('user-agent')));
   setSessionCookies(c, opened, deps.sessions.ttlSeconds, deps.config.TRUST_PROXY);
   return opened;
 }

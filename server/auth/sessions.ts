@@ -6,8 +6,10 @@
  * A session id is 40 base62 characters from the CSPRNG (about 238 bits); only its SHA-256 digest is
  * stored, so a leaked table does not hand out live sessions. Each session has its own CSRF secret, the
  * value of the `csrftoken` cookie: a cookie-authenticated unsafe request must echo it in `X-CSRFToken`.
- * Sessions expire SESSION_TTL seconds after they are opened (fixed, as Django's default), which keeps
- * the cookie path free of writes.
+ * Sessions expire SESSION_TTL seconds after they are opened (fixed, as Django's default), and sooner
+ * when unused for SESSION_IDLE_TIMEOUT (SESSION_IDLE_TIMEOUT_STAFF for staff and superusers). The last
+ * use (`last_seen_at`) is written at most once per {@link SESSION_TOUCH_INTERVAL_MS}, so the cookie path
+ * stays nearly free of writes.
  */
 import { and, count, desc, eq, gt, like, lt, ne, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
@@ -20,6 +22,8 @@ const SESSION_ID_LENGTH = 40;
 /** Length of a CSRF secret (Django's CSRF_SECRET_LENGTH). */
 export const CSRF_SECRET_LENGTH = 32;
 const SESSION_ID_PATTERN = /^[0-9A-Za-z]{40}$/;
+/** How stale `last_seen_at` may get before a use writes it again (capped at half the idle timeout). */
+export const SESSION_TOUCH_INTERVAL_MS = 60_000;
 
 /** A session just opened: the id (for the cookie, never stored) and its CSRF secret. */
 export interface OpenedSession {
@@ -31,7 +35,7 @@ export interface OpenedSession {
 
 /** A live session found by its id, with its user. */
 export interface SessionWithUser {
-  session: { digest: string; csrfSecret: string; expiresAt: Date };
+  session: { digest: string; csrfSecret: string; expiresAt: Date; createdAt: Date; lastSeenAt: Date | null };
   user: AuthUser;
 }
 
@@ -61,18 +65,31 @@ export function newCsrfSecret(): string {
   return randomBase62(CSRF_SECRET_LENGTH);
 }
 
-/** Session data access bound to one database and SESSION_TTL. */
+/** Session data access bound to one database, SESSION_TTL and the idle timeouts. */
 export class SessionStore {
   readonly #db: Database;
   readonly #ttlMs: number;
+  readonly #idleMs: number;
+  readonly #staffIdleMs: number;
   readonly #byDigest;
 
-  constructor(db: Database, config: Pick<Config, 'SESSION_TTL'>) {
+  constructor(
+    db: Database,
+    config: Pick<Config, 'SESSION_TTL' | 'SESSION_IDLE_TIMEOUT' | 'SESSION_IDLE_TIMEOUT_STAFF'>,
+  ) {
     this.#db = db;
     this.#ttlMs = config.SESSION_TTL * 1000;
+    this.#idleMs = config.SESSION_IDLE_TIMEOUT * 1000;
+    this.#staffIdleMs = config.SESSION_IDLE_TIMEOUT_STAFF * 1000;
     this.#byDigest = db
       .select({
-        session: { digest: sessions.digest, csrfSecret: sessions.csrfSecret, expiresAt: sessions.expiresAt },
+        session: {
+          digest: sessions.digest,
+          csrfSecret: sessions.csrfSecret,
+          expiresAt: sessions.expiresAt,
+          createdAt: sessions.createdAt,
+          lastSeenAt: sessions.lastSeenAt,
+        },
         user: {
           id: users.id,
           username: users.username,
@@ -98,8 +115,22 @@ export class SessionStore {
     return this.#ttlMs / 1000;
   }
 
-  /** Opens a session for a user. The id is returned once, for the cookie. */
-  async open(userId: number, now = new Date()): Promise<OpenedSession> {
+  /** Milliseconds a session of this user may stay unused. */
+  idleMs(user: Pick<AuthUser, 'isStaff' | 'isSuperuser'>): number {
+    return user.isStaff || user.isSuperuser ? this.#staffIdleMs : this.#idleMs;
+  }
+
+  /** When a session ends if left unused from now on: its last use plus the idle timeout, or its expiry. */
+  idleExpiry(
+    session: { createdAt: Date; lastSeenAt: Date | null; expiresAt: Date },
+    user: Pick<AuthUser, 'isStaff' | 'isSuperuser'>,
+  ): Date {
+    const lastUse = (session.lastSeenAt ?? session.createdAt).getTime();
+    return new Date(Math.min(lastUse + this.idleMs(user), session.expiresAt.getTime()));
+  }
+
+  /** Opens a session for a user, labelled (e.g. from the User-Agent). The id is returned once, for the cookie. */
+  async open(userId: number, now = new Date(), label = ''): Promise<OpenedSession> {
     const id = randomBase62(SESSION_ID_LENGTH);
     const opened = {
       id,
@@ -113,19 +144,34 @@ export class SessionStore {
       csrfSecret: opened.csrfSecret,
       createdAt: now,
       expiresAt: opened.expiresAt,
+      label,
     });
     return opened;
   }
 
   /**
    * The live session with this id and its user (active or not: callers decide), or undefined for an
-   * unknown, ended or expired one. Ids that cannot be ours are refused without a database read.
+   * unknown, ended, expired or idle one. Ids that cannot be ours are refused without a database read.
+   * A use records `last_seen_at` when the recorded one is older than the touch interval.
    */
   async find(id: string, now = new Date()): Promise<SessionWithUser | undefined> {
     if (!SESSION_ID_PATTERN.test(id)) return undefined;
     // postgres.js cannot serialise a Date bound to a prepared placeholder (PGlite can): send ISO text.
     const rows = await this.#byDigest.execute({ digest: digestKey(id), now: now.toISOString() });
-    return rows[0];
+    const found = rows[0];
+    if (!found) return undefined;
+    const idleMs = this.idleMs(found.user);
+    const lastUse = (found.session.lastSeenAt ?? found.session.createdAt).getTime();
+    // Refused exactly like an expired session (the row goes when its fixed expiry is purged).
+    if (now.getTime() - lastUse > idleMs) return undefined;
+    if (now.getTime() - lastUse >= Math.min(SESSION_TOUCH_INTERVAL_MS, idleMs / 2)) {
+      await this.#db
+        .update(sessions)
+        .set({ lastSeenAt: now })
+        .where(eq(sessions.digest, found.session.digest));
+      found.session.lastSeenAt = now;
+    }
+    return found;
   }
 
   /** Ends one session by its digest; returns whether it existed. */

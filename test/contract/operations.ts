@@ -236,6 +236,35 @@ export const contract: Record<string, ContractEntry> = {
     },
   },
 
+  listSessions: {
+    async run(fx) {
+      const path = '/rest-auth/sessions/';
+      await fx.app.services.sessions.open(fx.alice.id);
+      const { data } = await expectStatus(fx.alice.client.GET(path), 200);
+      expect(data?.map((s) => s.current)).toEqual([false]);
+      await expectStatus(fx.anon.GET(path), 401);
+      await expectScopeRefusal((await fx.narrowed(['account:read'])).GET(path), 'tokens:read');
+      await expectStatus(fx.raw(fx.alice.client, 'POST', path), 405);
+    },
+  },
+
+  endSession: {
+    async run(fx) {
+      const bob = await fx.user('bob');
+      const path = '/rest-auth/sessions/{id}/';
+      await fx.app.services.sessions.open(bob.id);
+      const { data } = await expectStatus(bob.client.GET('/rest-auth/sessions/'), 200);
+      const params = { params: { path: { id: data?.[0]?.id as string } } };
+      await expectStatus(fx.alice.client.DELETE(path, params), 404);
+      await expectStatus(fx.anon.DELETE(path, params), 401);
+      const readOnly = await fx.narrowed(['tokens:read'], bob);
+      await expectScopeRefusal(readOnly.DELETE(path, params), 'tokens:write');
+      await expectStatus(fx.raw(bob.client, 'GET', path, params), 405);
+      await expectStatus(bob.client.DELETE(path, params), 204);
+      await expectStatus(bob.client.DELETE(path, params), 404);
+    },
+  },
+
   getUser: {
     async run(fx) {
       const { data } = await expectStatus(fx.alice.client.GET('/rest-auth/user/'), 200);

@@ -106,6 +106,9 @@ describe('bad values', () => {
     ['TOKEN_LIMIT_POLICY', 'drop'],
     ['SESSION_TTL', 'a week'],
     ['SESSION_TTL', '0'],
+    ['SESSION_IDLE_TIMEOUT', '0'],
+    ['SESSION_IDLE_TIMEOUT_STAFF', '0'],
+    ['SESSION_IDLE_TIMEOUT', '1h'],
     ['LOGIN_THROTTLE_USER', 'many'],
     ['LOGIN_THROTTLE_IP', '-1'],
     ['LOGIN_THROTTLE_WINDOW', '5.5'],
@@ -145,6 +148,19 @@ describe('edges that used to pass validation and fail later', () => {
     const err = failure({ SESSION_TTL: String(MAX_COOKIE_AGE + 1) });
     expect(err.message).toContain('SESSION_TTL');
     expect(err.message).toContain('400 days');
+  });
+
+  it('bounds the session idle timeouts by SESSION_TTL: an explicit one above is refused, a default one is cut', () => {
+    const defaults = loadConfig({});
+    expect([defaults.SESSION_IDLE_TIMEOUT, defaults.SESSION_IDLE_TIMEOUT_STAFF]).toEqual([7200, 1800]);
+    for (const name of ['SESSION_IDLE_TIMEOUT', 'SESSION_IDLE_TIMEOUT_STAFF']) {
+      const err = failure({ SESSION_TTL: '600', [name]: '601' });
+      expect(err.message).toContain(name);
+      expect(err.message).toContain('SESSION_TTL');
+      expect(loadConfig({ SESSION_TTL: '600', [name]: '600' })[name as 'SESSION_TTL']).toBe(600);
+    }
+    const short = loadConfig({ SESSION_TTL: '600' });
+    expect([short.SESSION_IDLE_TIMEOUT, short.SESSION_IDLE_TIMEOUT_STAFF]).toEqual([600, 600]);
   });
 
   it('refuses LOGIN_THROTTLE_WINDOW=0 (it silently turned throttling off) and says how to turn it off', () => {
