@@ -303,7 +303,7 @@ describe('an admin changing their own password over a session', () => {
     const staff = await t.services.users.byUsername('staff');
     const res = await withCookies(t, here, 'PATCH', `/admin/api/users/${staff?.id}/`, {
       headers: { 'Content-Type': 'application/json', Origin: 'http://localhost' },
-      body: JSON.stringify({ password: 'a-brand-new-passphrase-7' }),
+      body: JSON.stringify({ password: 'a-brand-new-passphrase-7', current_password: PASSWORD }),
     });
     expect(res.status, await res.clone().text()).toBe(200);
     // The session that made the change still works; the other session and every token do not.

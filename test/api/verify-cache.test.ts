@@ -141,7 +141,10 @@ describe('the instance that makes a change refuses on its very next request', ()
     await t.user('alice');
     const key = await t.login('alice', PASSWORD);
     await warm(key);
-    const res = await t.call('PATCH', '/rest-auth/user/', { token: key, json: { username: 'alicia' } });
+    const res = await t.call('PATCH', '/rest-auth/user/', {
+      token: key,
+      json: { username: 'alicia', current_password: PASSWORD },
+    });
     expect(res.status).toBe(200);
     expect(await greet(t.app, key)).toEqual({ status: 200, body: 'Hello alicia!' });
   });

@@ -98,10 +98,10 @@ const pinned = (name: string) =>
 
 /** The notes example's checks, through latchkey/testing and the example's own SDK (compiled, plain node). */
 const NOTES_SMOKE = `import { createTestServer } from 'latchkey/testing';
-import { createNotesApi } from './src/app.ts';
+import { createNotesApi, NOTES_CONFIG } from './src/app.ts';
 import { createNotesClient } from './src/client.ts';
 
-const server = await createTestServer({ app: createNotesApi, port: 0 });
+const server = await createTestServer({ app: createNotesApi, config: NOTES_CONFIG, port: 0 });
 const client = (token?: string) => createNotesClient({ baseUrl: server.url as string, token });
 const result: Record<string, unknown> = {};
 try {
