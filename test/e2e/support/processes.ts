@@ -109,9 +109,11 @@ export function start(command: string, args: string[], env: Record<string, strin
 
 /** Starts the Node server on a data directory and port; resolves once its banner is out. */
 export async function startNodeServer(dataDir: string, port: number, extra: Record<string, string> = {}) {
+  // `node --import tsx`, not the tsx CLI: the CLI relays to a child of its own, which a SIGKILL of the CLI
+  // would leave running (and holding the port for the next run).
   const server = start(
-    tsx,
-    ['server/node.ts'],
+    process.execPath,
+    ['--import', 'tsx', 'server/node.ts'],
     childEnv({ LATCHKEY_DATA_DIR: dataDir, PORT: String(port), ...extra }),
   );
   await server.waitFor(/Latchkey listening on .*\n(?:.*\n){3}/);
