@@ -5,12 +5,11 @@
  * `app.request()`.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { cors } from './cors.ts';
 import { onError, validationHook } from './errors.ts';
+import { frontDoor } from './front-door.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
 import { registerSecuritySchemes } from './openapi.ts';
 import { canonicalPath } from './paths.ts';
-import { lastQueryValueWins } from './query.ts';
 import { adminApiRoutes } from './routes/admin/index.ts';
 import { adminPageRoutes } from './routes/admin-page/index.ts';
 import { authRoutes } from './routes/auth/index.ts';
@@ -23,7 +22,7 @@ import { sessionRoutes } from './routes/sessions/index.ts';
 import { testAuthRoutes } from './routes/test-auth/index.ts';
 import { tokenRoutes } from './routes/tokens/index.ts';
 import { userRoutes } from './routes/user/index.ts';
-import { apiHeaders, pageHeaders } from './security-headers.ts';
+import { pageHeaders } from './security-headers.ts';
 import type { AppEnv, Services } from './services.ts';
 
 /**
@@ -32,6 +31,17 @@ import type { AppEnv, Services } from './services.ts';
  * and for a developer's app to mount (`app.route(prefix, ...)` merges the operations into its contract).
  */
 export function apiRoutes(services: Services): OpenAPIHono<AppEnv> {
+  const routes = apiRouter(services);
+  routes.onError(onError(services.log));
+  return routes;
+}
+
+/**
+ * The operations without an error handler of their own, for {@link createApp}, whose handler renders
+ * errors the same way: Hono wraps every route of a sub-app that has its own error handler in one more
+ * composed call, which the token check would pay on every request.
+ */
+function apiRouter(services: Services): OpenAPIHono<AppEnv> {
   const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, getPath: canonicalPath })
     .route('/', authRoutes(services))
     .route('/', testAuthRoutes(services))
@@ -43,7 +53,6 @@ export function apiRoutes(services: Services): OpenAPIHono<AppEnv> {
     .route('/', gatewayRoutes(services))
     .route('/', healthRoutes(services));
   registerSecuritySchemes(routes);
-  routes.onError(onError(services.log));
   return routes;
 }
 
@@ -51,27 +60,17 @@ export function apiRoutes(services: Services): OpenAPIHono<AppEnv> {
 export function createApp(services: Services): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, getPath: canonicalPath });
 
-  if (services.config.LOG_REQUESTS) {
-    app.use(async (c, next) => {
-      const start = performance.now();
-      await next();
-      services.log({
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        ms: Math.round((performance.now() - start) * 10) / 10,
-        user: c.get('user')?.id,
-      });
-    });
-  }
-  app.use(apiHeaders);
-  app.use(cors(services.config.CORS_ALLOWED_ORIGINS));
-  app.use(lastQueryValueWins);
+  app.use(
+    frontDoor({
+      allowedOrigins: services.config.CORS_ALLOWED_ORIGINS,
+      log: services.config.LOG_REQUESTS ? services.log : undefined,
+    }),
+  );
   // The pages that keep keys in storage, and the admin: strict CSP, no framing (canonical paths).
   const pages = pageHeaders(services.config.TRUST_PROXY);
   for (const path of ['/', '/docs/', '/admin/', '/admin/login/', '/admin/logout/']) app.use(path, pages);
 
-  app.route('/', apiRoutes(services));
+  app.route('/', apiRouter(services));
   mountDocs(app);
   app.route('/', pageRoutes(services));
   app.route('/', adminPageRoutes(services));

@@ -24,8 +24,22 @@ export function batchedJsonLogger(write: (text: string) => void): Logger & { flu
     write(text);
   };
   process.on('exit', flush);
+  // The timestamp is formatted once per millisecond, not once per line.
+  let stampedAt = 0;
+  let stamp = '';
   const log = (line: Record<string, unknown>) => {
-    buffer += `${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`;
+    const now = Date.now();
+    if (now !== stampedAt) {
+      stampedAt = now;
+      stamp = `{"time":"${new Date(now).toISOString()}"`;
+    }
+    const fields = 'time' in line ? undefined : JSON.stringify(line);
+    buffer +=
+      fields === undefined
+        ? `${JSON.stringify({ time: new Date(now).toISOString(), ...line })}\n`
+        : fields.length > 2
+          ? `${stamp},${fields.slice(1)}\n`
+          : `${stamp}}\n`;
     if (buffer.length >= MAX_BUFFERED) flush();
     else if (!scheduled) {
       scheduled = true;

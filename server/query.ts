@@ -3,9 +3,9 @@
  * A query parameter given more than once counts with its last value, as Django's `QueryDict.get` (and
  * so DRF) reads it: `?page=1&page=2` is page 2, never a 400 nobody documented. Done once for the whole
  * app by giving the request's `queries()`/`query()` that reading, which is what the contract's query
- * validators call; requests without a repeated name are left untouched.
+ * validators call; requests without a repeated name are left untouched. The front door (front-door.ts) applies it.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 
 /** Whether a query string names any parameter twice (cheap: no decoding). */
 function hasRepeatedName(search: string): boolean {
@@ -18,8 +18,8 @@ function hasRepeatedName(search: string): boolean {
   return false;
 }
 
-/** Middleware: repeated query parameters read as their last value. */
-export const lastQueryValueWins: MiddlewareHandler = async (c, next) => {
+/** Makes repeated query parameters of this request read as their last value (called by the front door). */
+export function lastQueryValueWins(c: Context): void {
   const url = c.req.url;
   const mark = url.indexOf('?');
   if (mark !== -1 && hasRepeatedName(url.slice(mark + 1))) {
@@ -38,5 +38,4 @@ export const lastQueryValueWins: MiddlewareHandler = async (c, next) => {
           : [last[name] as string];
     req.query = (name) => (name === undefined ? { ...last } : last[name]);
   }
-  await next();
-};
+}

@@ -51,7 +51,13 @@ export interface Services {
 }
 
 /** The Hono environment of every route: authenticated requests carry the user and token id. */
-export type AppEnv = { Variables: Partial<AuthVariables> & { requestId?: string } };
+export type AppEnv = {
+  Variables: Partial<AuthVariables> & {
+    requestId?: string;
+    /** The headers every response of this request carries (set by the front door, see front-door.ts). */
+    responseHead?: Readonly<Record<string, string>>;
+  };
+};
 
 /**
  * Binds the stores to a database. With a change feed, the verify cache subscribes to it and is

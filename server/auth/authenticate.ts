@@ -18,9 +18,10 @@
  * session (the real user in a browser) pass; a narrowed token without them gets 403 with the RFC 6750
  * challenge (see scopes.ts).
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { Config } from '../config.ts';
 import { ApiError, MESSAGES } from '../errors.ts';
+import { reply } from '../front-door.ts';
 import { csrfFailed, csrfProblem } from './csrf.ts';
 import { type EventStore, eventOrigin } from './events.ts';
 import { hasAllScopes, insufficientScope } from './scopes.ts';
@@ -95,11 +96,19 @@ export function namedScopes(required: ScopeRequirement): string[] {
   return [...new Set(required.flat())];
 }
 
-const CHALLENGE = { 'WWW-Authenticate': 'Token' } as const;
+const CHALLENGE = { 'www-authenticate': 'Token' } as const;
+
+/** The 401 bodies, serialized once per message (there are a handful). */
+const REFUSAL_BODIES = new Map<string, string>();
 
 /** DRF's 401 for a token failure, exactly as {@link ApiError.unauthorized} renders it. */
 export function refuse(c: Context, detail: string): Response {
-  return c.json({ detail }, 401, CHALLENGE);
+  let body = REFUSAL_BODIES.get(detail);
+  if (body === undefined) {
+    body = JSON.stringify({ detail });
+    if (REFUSAL_BODIES.size < 64) REFUSAL_BODIES.set(detail, body);
+  }
+  return reply(c, body, 401, CHALLENGE);
 }
 
 /**
@@ -111,14 +120,25 @@ export function requireToken(
   store: TokenStore,
   scopes: ScopeRequirement = [],
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
-  return async (c, next) => {
-    const found = await verifyToken(store, c.req.header('authorization'), scopes);
+  type Answer = Response | Promise<unknown>;
+  const admit = (
+    c: Context<{ Variables: AuthVariables }>,
+    next: Next,
+    found: TokenWithUser | string,
+  ): Answer => {
     if (typeof found === 'string') return refuse(c, found);
     c.set('user', found.user);
     c.set('tokenId', found.token.id);
     c.set('tokenScopes', found.token.scopes);
-    await next();
+    return next();
   };
+  // Not async: a cached key is admitted, and a refusal answered, without a promise of this middleware's
+  // own. Hono awaits whatever a middleware returns; its type asks for a promise only.
+  const middleware = (c: Context<{ Variables: AuthVariables }>, next: Next): Answer => {
+    const found = verifyToken(store, c.req.header('authorization'), scopes);
+    return found instanceof Promise ? found.then((result) => admit(c, next, result)) : admit(c, next, found);
+  };
+  return middleware as unknown as MiddlewareHandler<{ Variables: AuthVariables }>;
 }
 
 /**
@@ -127,25 +147,37 @@ export function requireToken(
  * tokens without them), renews the sliding expiry. The common refusals come back as the 401's DRF
  * message (answer it with {@link refuse}) rather than thrown, so forged keys and missing credentials
  * never unwind through the middleware chain; a malformed header (401) or missing scope (403) throws
- * its {@link ApiError}.
+ * its {@link ApiError}. A key served from the verify cache, with no renewal due, is answered
+ * synchronously; anything that needs the database comes back as a promise.
  */
-export async function verifyToken(
+export function verifyToken(
   store: TokenStore,
   header: string | undefined,
   scopes: ScopeRequirement = [],
-): Promise<TokenWithUser | string> {
+): TokenWithUser | string | Promise<TokenWithUser | string> {
   const key = parseAuthorization(header);
   if (key === undefined) return MESSAGES.notAuthenticated;
   if (!isWellFormedKey(key)) return MESSAGES.invalidToken;
-  const found = await store.find(key);
+  const found = store.lookup(key);
+  return found instanceof Promise
+    ? found.then((row) => judge(store, row, scopes))
+    : judge(store, found, scopes);
+}
+
+/** The verdict on a looked-up token: refusal message, or the token after its renewal (if one is due). */
+function judge(
+  store: TokenStore,
+  found: TokenWithUser | undefined,
+  scopes: ScopeRequirement,
+): TokenWithUser | string | Promise<TokenWithUser> {
   const now = new Date();
   if (!found || store.isExpired(found.token, now)) return MESSAGES.invalidToken;
   if (!found.user.isActive) return MESSAGES.inactive;
   if (scopes.length > 0 && !satisfies(found.token.scopes, scopes)) {
     throw insufficientScope(namedScopes(scopes));
   }
-  await store.touch(found.token, now);
-  return found;
+  const renewal = store.touch(found.token, now);
+  return renewal === undefined ? found : renewal.then(() => found);
 }
 
 /**

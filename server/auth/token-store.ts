@@ -111,6 +111,8 @@ export class TokenStore {
   readonly #byDigest;
   readonly #refreshMs: number;
   readonly #cache: VerifyCache | undefined;
+  /** Ids of the tokens whose renewal is being written now. */
+  readonly #renewing = new Set<string>();
 
   constructor(db: Database, policy: ExpiryPolicy, cache?: VerifyCache) {
     this.#db = db;
@@ -193,15 +195,28 @@ export class TokenStore {
 
   /** Finds a token by its key (any state); undefined when no row has that digest. */
   async find(key: string): Promise<TokenWithUser | undefined> {
+    return this.lookup(key);
+  }
+
+  /**
+   * {@link find} for the token check: a verify-cache hit is returned as it is, not as a promise, so a
+   * busy key costs no promise and no microtask turn.
+   */
+  lookup(key: string): TokenWithUser | undefined | Promise<TokenWithUser | undefined> {
     const digest = digestKey(key);
     const cache = this.#cache;
-    if (cache === undefined) return (await this.#byDigest.execute({ digest }))[0];
+    if (cache === undefined) return this.#read(digest);
     const cached = cache.get(digest, Date.now());
     if (cached !== undefined) return cached;
     const epoch = cache.epoch;
-    const found = (await this.#byDigest.execute({ digest }))[0];
-    if (found !== undefined) cache.set(digest, found, epoch, Date.now());
-    return found;
+    return this.#read(digest).then((found) => {
+      if (found !== undefined) cache.set(digest, found, epoch, Date.now());
+      return found;
+    });
+  }
+
+  async #read(digest: string): Promise<TokenWithUser | undefined> {
+    return (await this.#byDigest.execute({ digest }))[0];
   }
 
   /** A token's lifetime as lists show it: its own, or TOKEN_TTL and created + TOKEN_MAX_TTL (0: none). */
@@ -221,17 +236,29 @@ export class TokenStore {
 
   /**
    * Records a use: renews the sliding expiry and last-used time, at most once per refresh interval (for a
-   * token with its own idle timeout, at most half of that, as for TOKEN_TTL).
+   * token with its own idle timeout, at most half of that, as for TOKEN_TTL). Returns undefined, not a
+   * promise, when nothing is written (nearly every request); one renewal of a token at a time, so the
+   * requests that arrive while it is being written do not write it again.
    */
-  async touch(token: TokenWithUser['token'], now = new Date()): Promise<void> {
+  touch(token: TokenWithUser['token'], now = new Date()): Promise<void> | undefined {
     const last = token.lastUsedAt?.getTime() ?? 0;
     const elapsed = now.getTime() - last;
     if (elapsed < this.#refreshMs && !(token.idleTtl !== null && elapsed >= token.idleTtl * 500)) return;
-    const expiresAt = tokenExpiry(token, now, this.#policy);
-    await this.#db.update(tokens).set({ lastUsedAt: now, expiresAt }).where(eq(tokens.id, token.id));
-    // The row may be the cached one: renew it in place, or every later request would write again.
-    token.lastUsedAt = now;
-    token.expiresAt = expiresAt;
+    if (this.#renewing.has(token.id)) return;
+    return this.#renew(token, now);
+  }
+
+  async #renew(token: TokenWithUser['token'], now: Date): Promise<void> {
+    this.#renewing.add(token.id);
+    try {
+      const expiresAt = tokenExpiry(token, now, this.#policy);
+      await this.#db.update(tokens).set({ lastUsedAt: now, expiresAt }).where(eq(tokens.id, token.id));
+      // The row may be the cached one: renew it in place, or every later request would write again.
+      token.lastUsedAt = now;
+      token.expiresAt = expiresAt;
+    } finally {
+      this.#renewing.delete(token.id);
+    }
   }
 
   /** Revokes one token; with `userId`, only if it belongs to that user. Returns whether a row went. */

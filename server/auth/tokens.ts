@@ -5,7 +5,7 @@
  * secret scanners recognise leaked keys. Only SHA-256 digests are stored. Django REST Framework's 40-hex
  * keys, imported from a Django database, are accepted too (they carry no checksum).
  */
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const PREFIX = 'lk_';
@@ -70,10 +70,15 @@ export function isWellFormedKey(key: string): boolean {
   return DRF_KEY_PATTERN.test(key);
 }
 
+// One-shot `crypto.hash` (Node >= 20.12, Deno) is about 3x faster than a Hash object; digesting the key
+// is the one cryptographic step of every token check.
+const oneShot = (nodeCrypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 /** The SHA-256 digest under which a key (or session id) is stored, hex-encoded. */
-export function digestKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
+export const digestKey: (key: string) => string =
+  typeof oneShot === 'function'
+    ? (key) => oneShot('sha256', key, 'hex')
+    : (key) => nodeCrypto.createHash('sha256').update(key).digest('hex');
 
 /** The public part of a key kept for display. */
 export function displayPrefix(key: string): string {

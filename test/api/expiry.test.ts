@@ -83,6 +83,21 @@ describe('TOKEN_TTL (idle timeout, sliding)', () => {
     expect((await row(key))?.expiresAt?.getTime()).toBe(start + 70_000 + 10 * HOUR);
   });
 
+  it('writes a due renewal once however many requests arrive while it is being written', async () => {
+    const key = await setup({ TOKEN_REFRESH_INTERVAL: '60' });
+    await use(key); // now in the verify cache
+    at(120_000);
+    const update = vi.spyOn(t.services.db, 'update');
+    const statuses = await Promise.all(Array.from({ length: 20 }, () => use(key)));
+    expect(statuses).toEqual(Array(20).fill(200));
+    expect(update).toHaveBeenCalledTimes(1);
+    expect((await row(key))?.lastUsedAt?.getTime()).toBe(start + 120_000);
+    at(150_000);
+    await use(key); // 30 s later: no write
+    expect(update).toHaveBeenCalledTimes(1);
+    update.mockRestore();
+  });
+
   it('never lets a token in steady use expire, even with a refresh interval longer than the TTL', async () => {
     const key = await setup({ TOKEN_TTL: '60', TOKEN_REFRESH_INTERVAL: '600' });
     for (let s = 40; s <= 400; s += 40) {

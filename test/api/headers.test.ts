@@ -38,6 +38,54 @@ describe('API responses', () => {
   });
 });
 
+describe('the headers every answer carries', () => {
+  const ORIGIN = 'http://127.0.0.1:8001';
+  const common = (res: Response) => ({
+    nosniff: res.headers.get('x-content-type-options'),
+    cache: res.headers.get('cache-control'),
+    vary: res.headers.get('vary'),
+    origin: res.headers.get('access-control-allow-origin'),
+    credentials: res.headers.get('access-control-allow-credentials'),
+    exposed: res.headers.get('access-control-expose-headers'),
+    type: res.headers.get('content-type'),
+  });
+
+  it('are the same on the token check (built without a Headers object) as on any other answer', async () => {
+    const key = await t.login('alice', PASSWORD);
+    const headers = { Origin: ORIGIN };
+    const answers = {
+      greeting: await t.call('GET', '/test_auth/', { token: key, headers }),
+      posted: await t.call('POST', '/test_auth/', { token: key, headers }),
+      noKey: await t.call('GET', '/test_auth/', { headers }),
+      forged: await t.call('GET', '/test_auth/', { token: `lk_${'A'.repeat(36)}`, headers }),
+      user: await t.call('GET', '/rest-auth/user/', { token: key, headers }),
+      badLogin: await t.call('POST', '/rest-auth/login/', { json: { username: 'alice' }, headers }),
+    };
+    const expected = {
+      nosniff: 'nosniff',
+      cache: 'no-store',
+      vary: 'Origin',
+      origin: ORIGIN,
+      credentials: 'true',
+      exposed: 'retry-after, www-authenticate',
+      type: 'application/json',
+    };
+    for (const [name, res] of Object.entries(answers)) expect(common(res), name).toEqual(expected);
+    expect(answers.noKey.headers.get('www-authenticate')).toBe('Token');
+    expect(await answers.greeting.json()).toBe('Hello alice!');
+    expect(await answers.posted.json()).toBe('Hello alice! Posted!');
+  });
+
+  it("keep a handler's own Cache-Control (the docs console's no-cache), adding the rest", async () => {
+    const res = await t.app.request('/docs/', { headers: { Origin: ORIGIN } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('vary')).toBe('Origin');
+    expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+  });
+});
+
 describe('the pages', () => {
   const pages = ['/', '/docs', '/admin/login/'];
 

@@ -204,6 +204,31 @@ describe('Latchkey in a developer app', () => {
     }
   });
 
+  it("keeps the headers the developer's own middleware staged on its 401s and 200s (their CORS, say)", async () => {
+    const app = new OpenAPIHono<LatchkeyEnv>();
+    app.use(async (c, next) => {
+      c.header('X-Their-Header', 'kept');
+      await next();
+    });
+    app.route('/', latchkey.routes());
+    app.openapi({ ...whoAmI, middleware: [latchkey.auth()] as const }, (c) =>
+      c.json({ username: c.var.user.username, token: c.var.token.id }, 200),
+    );
+    const key = await login(atRoot, '/rest-auth/login/', 'alice');
+    for (const [path, header, status] of [
+      ['/whoami/', undefined, 401],
+      ['/whoami/', 'Token lk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 401],
+      ['/test_auth/', undefined, 401],
+      ['/test_auth/', `Token ${key}`, 200],
+      ['/whoami/', `Token ${key}`, 200],
+    ] as const) {
+      const res = await app.request(path, { headers: header ? { Authorization: header } : {} });
+      expect(res.status, `${path} ${header}`).toBe(status);
+      expect(res.headers.get('x-their-header'), `${path} ${header}`).toBe('kept');
+      expect(res.headers.get('content-type'), `${path} ${header}`).toMatch(/^application\/json/);
+    }
+  });
+
   it('answers 401 "User inactive or deleted." once the user is deactivated', async () => {
     const carol = await latchkey.services.users.create({ username: 'carol', password });
     const key = await login(atRoot, '/rest-auth/login/', 'carol');

@@ -141,7 +141,7 @@ describe('requireToken before the database', () => {
   function countingApp() {
     const seen = { finds: 0 };
     const store = {
-      find: async () => {
+      lookup: async () => {
         seen.finds++;
         return undefined;
       },
