@@ -1,16 +1,20 @@
 /**
  * @module
  * The server's JSON-lines log, written in batches: a request adds its line to a buffer, and the buffer
- * goes out in one write per event-loop turn (or as soon as it holds 64 KiB), instead of a synchronous
- * write per request on the hot path. Loss bound: a process killed outright (SIGKILL, out of memory)
- * loses at most the lines of its last turn, at most 64 KiB; a normal exit, a signal handled by the
- * entries and an uncaught exception all flush first (the `exit` event).
+ * goes out in one write at most every 10 ms (or as soon as it holds 64 KiB), instead of a write per
+ * request, or per event-loop turn, on the hot path: at 20,000 requests a second that is 100 writes
+ * instead of thousands. Loss bound: a process killed outright (SIGKILL, out of memory) loses at most
+ * the lines of its last 10 ms, at most 64 KiB; a normal exit, a signal handled by the entries and an
+ * uncaught exception all flush first (the `exit` event).
  */
 import process from 'node:process';
 import type { Logger } from './services.ts';
 
-/** Bytes (UTF-16 code units, close enough) buffered before a write is forced within the turn. */
+/** Bytes (UTF-16 code units, close enough) buffered before a write is forced at once. */
 const MAX_BUFFERED = 64 * 1024;
+
+/** Milliseconds a line waits at most before it is written. */
+export const LOG_FLUSH_MS = 10;
 
 /** A logger that batches JSON lines into `write` (which receives whole lines, newline-terminated). */
 export function batchedJsonLogger(write: (text: string) => void): Logger & { flush(): void } {
@@ -43,7 +47,8 @@ export function batchedJsonLogger(write: (text: string) => void): Logger & { flu
     if (buffer.length >= MAX_BUFFERED) flush();
     else if (!scheduled) {
       scheduled = true;
-      setImmediate(flush);
+      // Unref'd: a pending write never keeps the process alive (the exit handler writes it).
+      (setTimeout(flush, LOG_FLUSH_MS) as { unref?: () => void }).unref?.();
     }
   };
   return Object.assign(log, { flush });

@@ -151,6 +151,15 @@ export function printGoals(folder: RunFolder): void {
     ]),
     2,
   );
+  const sameHeaders = ['get_valid', 'get_forged', 'get_noauth'].flatMap((scenario) => {
+    const r = rpsRatio(folder, ['latchkey', scenario], ['hono-headers', scenario]);
+    return r.ratio === undefined ? [] : [`${scenario} ${r.ratio.toFixed(2)}x (${r.figure})`];
+  });
+  if (sameHeaders.length) {
+    console.log(
+      `Latchkey vs the floor sending the same response headers (hono-headers; no goal): ${sameHeaders.join(', ')}`,
+    );
+  }
   const testing = startup(folder, 'testing');
   const note = folder.startups.find((s) => s.name === 'testing')?.note;
   console.log(

@@ -6,6 +6,7 @@
 #   latchkey-pglite  the same on PGlite (DATABASE_URL unset, a data directory made by setup.ts)
 #   latchkey-deno    server/deno.ts under node_modules/.bin/deno with start:deno's flags, PostgreSQL
 #   hono             the floor: a bare Hono handler on @hono/node-server (floor.ts), one process
+#   hono-headers     the same floor sending the response headers Latchkey must send (FLOOR_HEADERS=1)
 #   peer             the DRF peer (../shared/bench/peer-django, gunicorn 2 sync workers, PostgreSQL)
 #   better-auth      the better-auth peer (../shared/bench/peer-better-auth, one Node process, PostgreSQL)
 # Phases: start-up times and memory (spawn -> first 200 from /healthz/), one argon2id hash time, then
@@ -16,7 +17,7 @@
 #
 # env (all optional; README.md has the full list):
 #   BENCH_ROUNDS=2  BENCH_DURATION=8s  BENCH_WARMUP=2s  BENCH_BUDGET_MIN=14  BENCH_STARTS=3  BENCH_CREATES=1
-#   BENCH_VARIANTS="latchkey latchkey-pglite latchkey-deno hono peer better-auth"
+#   BENCH_VARIANTS="latchkey latchkey-pglite latchkey-deno hono hono-headers peer better-auth"
 #                   (also latchkey-nolog, latchkey-tsx, latchkey-2w)
 #   BENCH_SCENARIOS="get_valid get_invalid get_forged get_noauth"   (latchkey, hono, peers)
 #   BENCH_VARIANT_SCENARIOS="get_valid"   (the other Latchkey variants: pglite, deno, ...)
@@ -38,7 +39,7 @@ ROUNDS=${BENCH_ROUNDS:-2}
 export BENCH_DURATION=${BENCH_DURATION:-8s}
 SCENARIOS=${BENCH_SCENARIOS:-"get_valid get_invalid get_forged get_noauth"}
 VARIANT_SCENARIOS=${BENCH_VARIANT_SCENARIOS:-get_valid}
-VARIANTS=${BENCH_VARIANTS:-"latchkey latchkey-pglite latchkey-deno hono peer better-auth"}
+VARIANTS=${BENCH_VARIANTS:-"latchkey latchkey-pglite latchkey-deno hono hono-headers peer better-auth"}
 STARTS=${BENCH_STARTS:-3}
 PORT0=${BENCH_PORT:-8200}
 STATE=${BENCH_STATE_DIR:-${TMPDIR:-/tmp}/latchkey-bench}
@@ -117,6 +118,7 @@ server_cmd() { # VARIANT -> sets CMD and ENVS
     latchkey-tsx) CMD=("$ROOT/node_modules/.bin/tsx" "$ROOT/server/node.ts") ;;
     latchkey-2w) CMD=("$ROOT/node_modules/.bin/tsx" "$HERE/cluster.ts"); ENVS+=(LATCHKEY_WORKERS=2) ;;
     hono) CMD=(node "$BUILD/floor.mjs"); ENVS=() ;;
+    hono-headers) CMD=(node "$BUILD/floor.mjs"); ENVS=(FLOOR_HEADERS=1) ;;
     *) log "unknown variant $1"; exit 2 ;;
   esac
   # Login throttling stays on (its counters cost a database upsert per login, as in production) with
@@ -193,7 +195,7 @@ fi
 runs_for() { # VARIANT -> the scenarios it runs
   case $1 in
     latchkey | peer) echo "$SCENARIOS" ;;
-    hono) echo "${SCENARIOS//get_invalid/}" ;;           # forged and invalid are one code path there
+    hono | hono-headers) echo "${SCENARIOS//get_invalid/}" ;;   # forged and invalid are one code path there
     better-auth) echo "${SCENARIOS//get_forged/}" ;;     # its keys have another format: no forged case
     *) echo "$VARIANT_SCENARIOS" ;;
   esac

@@ -27,6 +27,7 @@ const LABELS: Record<string, string> = {
   'latchkey-pglite': 'Latchkey PGlite',
   'latchkey-deno': 'Latchkey Deno',
   hono: 'bare Hono',
+  'hono-headers': 'Hono + headers',
   peer: 'DRF peer',
   'better-auth': 'better-auth',
 };

@@ -1,21 +1,22 @@
 /**
- * The batched JSON-lines log: one write per event-loop turn, a forced write at 64 KiB, and nothing
- * lost when the process exits before the turn ends.
+ * The batched JSON-lines log: one write per 10 ms, a forced write at 64 KiB, and nothing lost when the
+ * process exits before the write is due.
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { batchedJsonLogger } from '../../server/log.ts';
+import { batchedJsonLogger, LOG_FLUSH_MS } from '../../server/log.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
 describe('batchedJsonLogger', () => {
-  it('writes the lines of one turn in one write, each a JSON object with its time', async () => {
+  it('writes the lines of 10 ms in one write, each a JSON object with its time', async () => {
     const writes: string[] = [];
     const log = batchedJsonLogger((text) => writes.push(text));
     log({ n: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
     log({ n: 2 });
     expect(writes).toEqual([]);
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, LOG_FLUSH_MS + 5));
     expect(writes).toHaveLength(1);
     const lines = (writes[0] as string)
       .trimEnd()
@@ -23,6 +24,24 @@ describe('batchedJsonLogger', () => {
       .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.n)).toEqual([1, 2]);
     expect(Number.isNaN(Date.parse(lines[0].time))).toBe(false);
+  });
+
+  it('puts the time first, keeps a line of its own time as it is, and writes an empty line as a time', () => {
+    const writes: string[] = [];
+    const log = batchedJsonLogger((text) => writes.push(text));
+    log({ a: 'x"y\\z\n', b: [1, { c: null }], gone: undefined });
+    log({});
+    log({ time: 'their own', n: 3 });
+    log.flush();
+    const lines = (writes.join('') as string)
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(Object.keys(lines[0])).toEqual(['time', 'a', 'b']);
+    expect(lines[0]).toMatchObject({ a: 'x"y\\z\n', b: [1, { c: null }] });
+    expect(Object.keys(lines[1])).toEqual(['time']);
+    expect(Number.isNaN(Date.parse(lines[1].time))).toBe(false);
+    expect(lines[2]).toEqual({ time: 'their own', n: 3 });
   });
 
   it('writes at once when 64 KiB are buffered', () => {
