@@ -61,6 +61,8 @@ export interface AuthDeps {
 
 const KEYWORDS = new Set(['token', 'bearer']);
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+/** The separators of Python's bytes.split() besides the space that a header value can hold. */
+const OTHER_SEPARATORS = /[\t\v\f]/;
 
 /**
  * Extracts the key from an Authorization header the way DRF does. Returns undefined when the header
@@ -69,6 +71,20 @@ const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
  */
 export function parseAuthorization(header: string | undefined): string | undefined {
   if (!header) return undefined;
+  // Nearly every header is "<keyword> <key>": one space, not first or last, and no other whitespace.
+  // It splits into exactly those two parts, without the general split's arrays.
+  const space = header.indexOf(' ');
+  if (
+    space > 0 &&
+    space < header.length - 1 &&
+    header.indexOf(' ', space + 1) === -1 &&
+    !OTHER_SEPARATORS.test(header)
+  ) {
+    if (!KEYWORDS.has(header.slice(0, space).toLowerCase())) return undefined;
+    const key = header.slice(space + 1);
+    if (!PRINTABLE_ASCII.test(key)) throw ApiError.unauthorized(MESSAGES.invalidCharacters);
+    return key;
+  }
   // Python's bytes.split(): any ASCII whitespace separates (a tab inside the key means "spaces").
   const parts = header.split(/[ \t\v\f]+/).filter((part) => part !== '');
   if (!parts.length || !KEYWORDS.has((parts[0] as string).toLowerCase())) return undefined;

@@ -64,8 +64,13 @@ export function makeKey(): string {
 /** Whether `key` is one this server could have issued (Latchkey format with a valid checksum, or DRF 40-hex). */
 export function isWellFormedKey(key: string): boolean {
   if (KEY_PATTERN.test(key)) {
-    const body = key.slice(PREFIX.length, PREFIX.length + BODY_LENGTH);
-    return key.slice(PREFIX.length + BODY_LENGTH) === base62(crc32(body), CHECKSUM_LENGTH);
+    // The checksum compared digit by digit, last first, as base62() writes it: no strings built.
+    let rest = crc32(key.slice(PREFIX.length, PREFIX.length + BODY_LENGTH));
+    for (let at = key.length - 1; at >= PREFIX.length + BODY_LENGTH; at--) {
+      if (key.charCodeAt(at) !== ALPHABET.charCodeAt(rest % 62)) return false;
+      rest = Math.floor(rest / 62);
+    }
+    return true;
   }
   return DRF_KEY_PATTERN.test(key);
 }
