@@ -55,7 +55,7 @@ export function frontDoor(options: FrontDoorOptions): MiddlewareHandler<AppEnv> 
       }
     }
     c.set('responseHead', head);
-    if (c.req.url.indexOf('?') !== -1) lastQueryValueWins(c);
+    lastQueryValueWins(c);
     await next();
     const res = c.res;
     if ((res as { [COMPLETE]?: true })[COMPLETE] !== true) addHead(res.headers, head);

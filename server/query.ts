@@ -3,7 +3,8 @@
  * A query parameter given more than once counts with its last value, as Django's `QueryDict.get` (and
  * so DRF) reads it: `?page=1&page=2` is page 2, never a 400 nobody documented. Done once for the whole
  * app by giving the request's `queries()`/`query()` that reading, which is what the contract's query
- * validators call; requests without a repeated name are left untouched. The front door (front-door.ts) applies it.
+ * validators call; requests without a repeated name are left untouched. The front door (front-door.ts)
+ * applies it to every request.
  */
 import type { Context } from 'hono';
 

@@ -4,8 +4,9 @@
  *
  * - every response: `X-Content-Type-Options: nosniff` and `Cache-Control: no-store` (API answers carry
  *   keys, usernames and e-mails; a shared cache or the browser's disk must not keep them). Part of
- *   the front door's plain header record (front-door.ts), so they cost no `Headers` object on the token-check path; static files, the contract and the pages set their own
- *   Cache-Control, which is kept.
+ *   the front door's plain header record (front-door.ts), so they cost no `Headers` object on the
+ *   token-check path; static files, the contract and the pages set their own Cache-Control, which is
+ *   kept.
  * - the pages that hold keys in storage (`/`, `/docs`) and the admin: a strict Content-Security-Policy
  *   (scripts and styles from this origin only, no inline code, no framing), X-Frame-Options DENY,
  *   Referrer-Policy, and (hono/secure-headers) the cross-origin isolation headers; HSTS when the page
@@ -22,7 +23,7 @@ export const PAGE_CSP =
 /** HSTS for pages served over HTTPS: a year, subdomains included. */
 export const HSTS = 'max-age=31536000; includeSubDomains';
 
-/** nosniff and no-store, on every response (the front door adds them; a handler may set its own Cache-Control). */
+/** nosniff and no-store on every response (added by the front door; a handler may set its own Cache-Control). */
 export const API_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;
 
 /** The headers of an HTML page (demo, docs console, admin). */

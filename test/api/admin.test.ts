@@ -104,6 +104,18 @@ describe('users', () => {
     expect(await search('%')).toEqual([]);
   });
 
+  it('reads a query parameter given twice by its last value, as Django does', async () => {
+    const found = async (query: string) =>
+      (
+        await json<{ results: { username: string }[] }>(
+          await t.call('GET', `${API}/users/?${query}`, { token: staff }),
+          200,
+        )
+      ).results.map((u) => u.username);
+    expect(await found('search=staff&search=alice')).toEqual(['alice']);
+    expect(await found('search=alice&search=staff')).toEqual(['staff']);
+  });
+
   it('creates a user (JSON or form) and reads it back; never shows the password hash', async () => {
     const created = await json(
       await t.call('POST', `${API}/users/`, {
