@@ -126,6 +126,10 @@ export const OPTIONS = {
     'PostgreSQL connections per instance (measured: 4 beat 10 on a 2-core machine, see scripts/bench/README.md)',
     z.coerce.number().int().min(1).max(1000).default(4),
   ),
+  DATABASE_PREPARED_STATEMENTS: option(
+    'prepare each query once per PostgreSQL connection (one round trip per query instead of two); `false` behind PgBouncer in transaction mode before 1.21',
+    bool.default(true),
+  ),
   DATABASE_CONNECT_TIMEOUT: option(
     'seconds to open a PostgreSQL connection before the request answers 503 (see [Failure behaviour](#failure-behaviour))',
     positiveSeconds.default(2),

@@ -100,6 +100,7 @@ export async function createLatchkey(options: LatchkeyOptions = {}): Promise<Lat
     dataDir: config.LATCHKEY_DATA_DIR,
     holder: options.holder ?? 'latchkey',
     maxConnections: config.DATABASE_POOL_SIZE,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
     timeouts: {
       connect: config.DATABASE_CONNECT_TIMEOUT,
       pool: config.DATABASE_POOL_TIMEOUT,

@@ -9,6 +9,7 @@ import { type ChangeFeed, pgliteChangeFeed, postgresChangeFeed } from './change-
 import { reconnectBackoff, withPoolTimeout } from './failures.ts';
 import { DataDirLockedError, lockDataDir } from './lock.ts';
 import { createPglite } from './pglite.ts';
+import { withPreparedStatements } from './prepared.ts';
 import * as schema from './schema.ts';
 
 /** The Drizzle database both drivers provide. */
@@ -53,6 +54,8 @@ export interface OpenOptions {
   holder?: string;
   /** postgres.js pool size (DATABASE_POOL_SIZE). */
   maxConnections?: number;
+  /** Prepare drizzle's queries on PostgreSQL (DATABASE_PREPARED_STATEMENTS; default true; see prepared.ts). */
+  preparedStatements?: boolean;
   /** Bounds on waiting for PostgreSQL, in seconds (DATABASE_*_TIMEOUT); see db/failures.ts. */
   timeouts?: { connect: number; pool: number; statement: number };
   migrate?: boolean;
@@ -81,7 +84,8 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
         statement_timeout: timeouts.statement * 1000,
       },
     });
-    const db = drizzle(withPoolTimeout(client, timeouts.pool * 1000), { schema }) as unknown as Database;
+    const statements = options.preparedStatements === false ? client : withPreparedStatements(client);
+    const db = drizzle(withPoolTimeout(statements, timeouts.pool * 1000), { schema }) as unknown as Database;
     const feed = feedOnce(() => postgresChangeFeed(url, `${options.holder ?? 'latchkey'} (changes)`));
     const opened: OpenDatabase = {
       db,

@@ -12,12 +12,13 @@ import { type OpenDatabase, type OpenOptions, openDatabase } from '../../server/
 export type DriverName = 'pglite' | 'postgres';
 
 /** Things a test may need beyond the shared database. */
-export type Capability = 'secondPool';
+export type Capability = 'secondPool' | 'preparedStatements';
 
 /** What each driver cannot do, with the reason; a test needing it runs in a reduced form or is skipped. */
 export const KNOWN_GAPS: Record<DriverName, Partial<Record<Capability, string>>> = {
   pglite: {
     secondPool: 'an in-memory PGlite is one connection in this process: no second instance can share it',
+    preparedStatements: 'PGlite runs in this process: there is no round trip to save, so nothing is prepared',
   },
   postgres: {},
 };
@@ -31,7 +32,7 @@ export interface TestDriver {
    * Another connection pool on the run's database, as a second app instance serving the same PostgreSQL
    * has (not migrated again). Throws on a driver with the `secondPool` gap.
    */
-  openSecondPool(maxConnections: number): Promise<OpenDatabase>;
+  openSecondPool(maxConnections: number, options?: Partial<OpenOptions>): Promise<OpenDatabase>;
 }
 
 const name = (process.env.LATCHKEY_TEST_DRIVER ?? 'pglite') as DriverName;
@@ -52,10 +53,10 @@ const OPEN_OPTIONS: Record<DriverName, () => OpenOptions> = {
 export const testDriver: TestDriver = {
   name,
   gap: (capability) => KNOWN_GAPS[name][capability],
-  async openSecondPool(maxConnections) {
+  async openSecondPool(maxConnections, options) {
     const missing = KNOWN_GAPS[name].secondPool;
     if (missing) throw new Error(`${name}: ${missing}`);
-    return openDatabase({ ...OPEN_OPTIONS[name](), maxConnections, migrate: false });
+    return openDatabase({ ...OPEN_OPTIONS[name](), ...options, maxConnections, migrate: false });
   },
 };
 
