@@ -13,11 +13,11 @@
 import { createClient } from '@latchkey/sdk';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { freePort } from '../support/ports.ts';
 import { axeViolations, expectAccessible, saveAudit, summarize, tabOrder } from './axe.ts';
 import { describeBrowser, launchChromium, startServer, type TestServer } from './support.ts';
 
-/** Ports from this suite's range (8520-8529). */
-const PORT = 8520;
+const PORT = await freePort();
 
 describeBrowser('accessibility (axe-core) and keyboard use', () => {
   let server: TestServer;

@@ -14,6 +14,7 @@ import { createClient, type LatchkeyClient } from '@latchkey/sdk';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { scratchDatabase } from '../e2e/support/postgres.ts';
+import { freePort } from '../support/ports.ts';
 import {
   describeBrowser,
   launchChromium,
@@ -23,8 +24,7 @@ import {
   type TestServer,
 } from './support.ts';
 
-/** Ports from this suite's range (8530-8539). */
-const PORT = 8530;
+const PORT = await freePort();
 const PASSWORD = 'a long admin passphrase';
 const DRIVER = process.env.DATABASE_URL ? 'postgres' : 'pglite';
 

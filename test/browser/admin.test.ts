@@ -9,11 +9,10 @@
 import { createClient } from '@latchkey/sdk';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { freePorts } from '../support/ports.ts';
 import { describeBrowser, launchChromium, screenshot, startServer, type TestServer } from './support.ts';
 
-/** Ports from this suite's range (8400-8499). */
-const PORT_ON = 8401;
-const PORT_OFF = 8402;
+const [PORT_ON, PORT_OFF] = await freePorts(2);
 
 /** Logs in through the demo page at / (a REST login with fetch, same origin). */
 async function restLoginOnDemoPage(page: Page, server: TestServer): Promise<void> {

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { freePorts } from '../support/ports.ts';
 import { expectAccessible } from './axe.ts';
 import {
   describeBrowser,
@@ -20,10 +21,7 @@ import {
   type TestServer,
 } from './support.ts';
 
-const API_PORT = 8320;
-const DEMO_PORT = 8321;
-const REFUSED_PORT = 8322;
-const JQUERY_PORT = 8323;
+const [API_PORT, DEMO_PORT, REFUSED_PORT, JQUERY_PORT] = await freePorts(4);
 const origin = (port: number) => `http://127.0.0.1:${port}`;
 
 /** Serves the tutorial's jQuery page and jQuery from node_modules on `port`. */

@@ -6,9 +6,10 @@
 import { createClient } from '@latchkey/sdk';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { freePort } from '../support/ports.ts';
 import { describeBrowser, launchChromium, screenshot, startServer, type TestServer } from './support.ts';
 
-const PORT = 8310;
+const PORT = await freePort();
 
 describeBrowser('demo client (same origin)', () => {
   let server: TestServer;

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/open.ts';
-import { freePort } from '../support/scratch-postgres.ts';
+import { freePort } from '../support/ports.ts';
 import { childEnv, start, tempDir } from './support/processes.ts';
 
 const SLOW = 180_000;

@@ -12,7 +12,6 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -24,6 +23,7 @@ import { loadConfig } from '../../server/config.ts';
 import { type OpenDatabase, openDatabase } from '../../server/db/open.ts';
 import { users } from '../../server/db/schema.ts';
 import { createServices } from '../../server/services.ts';
+import { freePort } from '../support/ports.ts';
 import { describeNeeding } from '../support/prerequisites.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -78,19 +78,6 @@ const missingPrerequisite = !existsSync(join(PEER, 'start.sh'))
     : !(await postgresAnswers())
       ? `PostgreSQL does not answer at ${ADMIN_URL}`
       : undefined;
-
-/** A free port in this suite's range (8140-8159). */
-async function freePort(): Promise<number> {
-  for (let port = 8140; port <= 8159; port++) {
-    const ok = await new Promise<boolean>((done) => {
-      const server = createServer();
-      server.once('error', () => done(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
-    });
-    if (ok) return port;
-  }
-  throw new Error('no free port in 8140-8159');
-}
 
 function manage(args: string[], env: Record<string, string | undefined>) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/manage.ts', ...args], {

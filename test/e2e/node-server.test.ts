@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePorts } from '../support/ports.ts';
 import {
   childEnv,
   kill,
@@ -23,8 +24,7 @@ import {
   tsx,
 } from './support/processes.ts';
 
-const PORT = 8124;
-const RESTART_PORT = 8127;
+const [PORT, RESTART_PORT] = await freePorts(2);
 /** Starting a process on a fresh PGlite takes seconds, tens of seconds on a loaded machine. */
 const SLOW = 180_000;
 const base = `http://127.0.0.1:${PORT}`;

@@ -8,7 +8,7 @@
  */
 import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/scratch-postgres.ts';
+import { freePort } from '../support/ports.ts';
 import { childEnv, kill, type Running, start, tempDir } from './support/processes.ts';
 
 const SLOW = 240_000;
