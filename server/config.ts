@@ -123,8 +123,8 @@ export const OPTIONS = {
     z.string().min(1).default('./data'),
   ),
   DATABASE_POOL_SIZE: option(
-    'PostgreSQL connections per instance (measured: 4 beat 10 on a 2-core machine, see scripts/bench/README.md)',
-    z.coerce.number().int().min(1).max(1000).default(4),
+    'PostgreSQL connections per instance, each running one query at a time (measured on a 2-core machine: 8, see scripts/bench/README.md)',
+    z.coerce.number().int().min(1).max(1000).default(8),
   ),
   DATABASE_PREPARED_STATEMENTS: option(
     'prepare each query once per PostgreSQL connection (one round trip per query instead of two); `false` behind PgBouncer in transaction mode before 1.21',

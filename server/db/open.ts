@@ -6,6 +6,7 @@
  */
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { type ChangeFeed, pgliteChangeFeed, postgresChangeFeed } from './change-feed.ts';
+import { withConnectionGate } from './connection-gate.ts';
 import { reconnectBackoff, withPoolTimeout } from './failures.ts';
 import { DataDirLockedError, lockDataDir } from './lock.ts';
 import { createPglite } from './pglite.ts';
@@ -74,8 +75,9 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const url = options.databaseUrl;
     const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+    const poolSize = options.maxConnections ?? 8;
     const client = postgres(url, {
-      max: options.maxConnections ?? 4,
+      max: poolSize,
       onnotice: () => {},
       connect_timeout: timeouts.connect,
       backoff: reconnectBackoff,
@@ -85,7 +87,8 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
       },
     });
     const statements = options.preparedStatements === false ? client : withPreparedStatements(client);
-    const db = drizzle(withPoolTimeout(statements, timeouts.pool * 1000), { schema }) as unknown as Database;
+    const gated = withConnectionGate(statements, poolSize);
+    const db = drizzle(withPoolTimeout(gated, timeouts.pool * 1000), { schema }) as unknown as Database;
     const feed = feedOnce(() => postgresChangeFeed(url, `${options.holder ?? 'latchkey'} (changes)`));
     const opened: OpenDatabase = {
       db,

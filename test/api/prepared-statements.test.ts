@@ -12,7 +12,7 @@ import { withPreparedStatements } from '../../server/db/prepared.ts';
 import { tokens, users } from '../../server/db/schema.ts';
 import { testDatabase, testDriver } from '../support/db.ts';
 
-const gap = testDriver.gap('preparedStatements') ?? testDriver.gap('secondPool');
+const gap = testDriver.gap('connectionPool') ?? testDriver.gap('secondPool');
 
 /** The statements this pool's one connection holds prepared. */
 async function preparedTexts(database: OpenDatabase): Promise<string[]> {

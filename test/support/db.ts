@@ -12,13 +12,14 @@ import { type OpenDatabase, type OpenOptions, openDatabase } from '../../server/
 export type DriverName = 'pglite' | 'postgres';
 
 /** Things a test may need beyond the shared database. */
-export type Capability = 'secondPool' | 'preparedStatements';
+export type Capability = 'secondPool' | 'connectionPool';
 
 /** What each driver cannot do, with the reason; a test needing it runs in a reduced form or is skipped. */
 export const KNOWN_GAPS: Record<DriverName, Partial<Record<Capability, string>>> = {
   pglite: {
     secondPool: 'an in-memory PGlite is one connection in this process: no second instance can share it',
-    preparedStatements: 'PGlite runs in this process: there is no round trip to save, so nothing is prepared',
+    connectionPool:
+      'PGlite is one connection in this process: no pool to share, no round trip to save (nothing is prepared)',
   },
   postgres: {},
 };
