@@ -615,7 +615,7 @@ export interface components {
             current: boolean;
             /**
              * Format: date-time
-             * @description When the session ends
+             * @description When the session ends if left unused from now on (its idle timeout, never past its fixed lifetime)
              */
             expiry: string;
             /** @description Public identifier (not secret): ends the session */

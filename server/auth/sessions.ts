@@ -11,7 +11,7 @@
  * use (`last_seen_at`) is written at most once per {@link SESSION_TOUCH_INTERVAL_MS}, so the cookie path
  * stays nearly free of writes.
  */
-import { and, count, desc, eq, gt, like, lt, ne, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, gte, like, lt, ne, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/open.ts';
 import { sessions, users } from '../db/schema.ts';
@@ -193,13 +193,22 @@ export class SessionStore {
     return gone.length;
   }
 
-  /** One page of a user's live sessions, newest first, and how many there are in all. */
+  /**
+   * One page of a user's live sessions, newest first, and how many there are in all. Live as a request
+   * would find them: neither expired nor idle longer than the user's idle timeout (rows not yet purged
+   * are left out). Show each one's end with {@link idleExpiry}.
+   */
   async listForUser(
-    userId: number,
+    user: Pick<AuthUser, 'id' | 'isStaff' | 'isSuperuser'>,
     page: { limit: number; offset: number },
     now = new Date(),
   ): Promise<{ count: number; rows: SessionInfo[] }> {
-    const live = and(eq(sessions.userId, userId), gt(sessions.expiresAt, now));
+    const usedSince = new Date(now.getTime() - this.idleMs(user));
+    const live = and(
+      eq(sessions.userId, user.id),
+      gt(sessions.expiresAt, now),
+      gte(sql`coalesce(${sessions.lastSeenAt}, ${sessions.createdAt})`, usedSince),
+    );
     const [total] = await this.#db.select({ n: count() }).from(sessions).where(live);
     const rows = await this.#db
       .select({

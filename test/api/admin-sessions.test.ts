@@ -3,8 +3,10 @@
  * the session id or its digest, the caller's own session marked `current`; ended one at a time, the
  * cookie failing at once; the same guards as tokens (staff only, superusers' sessions for superusers).
  */
+import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_PUBLIC_ID_LENGTH } from '../../server/auth/sessions.ts';
+import { sessions } from '../../server/db/schema.ts';
 import { MESSAGES } from '../../server/errors.ts';
 import { type TestApp, testApp } from '../support/app.ts';
 import { CookieJar } from '../support/cookies.ts';
@@ -82,6 +84,28 @@ describe("a user's sessions", () => {
     const created = body.results.map((r) => r.created);
     expect([...created].sort().reverse()).toEqual(created);
     expect((await list(999_999)).status).toBe(404);
+  });
+
+  it('leaves out sessions idle past the timeout and shows when each live one ends if left unused', async () => {
+    const idleApp = await testApp({ SESSION_LOGIN: 'true', SESSION_IDLE_TIMEOUT: '3600' });
+    t = idleApp;
+    const hour = 3_600_000;
+    const opened = Date.now() - 5 * hour;
+    const idle = await t.services.sessions.open(aliceId, new Date(opened));
+    const busy = await t.services.sessions.open(aliceId, new Date(opened));
+    const lastSeen = new Date(Date.now() - 10 * 60_000);
+    await t.services.db
+      .update(sessions)
+      .set({ lastSeenAt: lastSeen })
+      .where(eq(sessions.digest, busy.digest));
+    const { status, body } = await list(aliceId);
+    expect(status).toBe(200);
+    expect(body.count).toBe(1);
+    expect(body.results).toHaveLength(1);
+    expect(body.results[0]?.expiry).toBe(new Date(lastSeen.getTime() + hour).toISOString());
+    // The idle one no longer signs anybody in either: the list and the check agree.
+    expect(await t.services.sessions.find(idle.id)).toBeUndefined();
+    expect((await t.services.sessions.find(busy.id))?.user.id).toBe(aliceId);
   });
 
   it("marks the caller's own session as current", async () => {

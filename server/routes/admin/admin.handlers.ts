@@ -69,14 +69,17 @@ export function adminToken(row: TokenRow, store: Pick<TokenStore, 'lifetime'>) {
   };
 }
 
-/** A session as the admin API shows it; `current` when it is the one making the request. */
-export function adminSession(row: SessionInfo, currentDigest: string | undefined) {
+/**
+ * A session as the admin API shows it: `expiry` is when it ends if left unused from now on (see
+ * SessionStore.idleExpiry); `current` when it is the one making the request.
+ */
+export function adminSession(row: SessionInfo, currentDigest: string | undefined, expiry: Date) {
   return {
     id: sessionPublicId(row.digest),
     label: row.label,
     created: row.createdAt.toISOString(),
     last_seen: row.lastSeenAt?.toISOString() ?? null,
-    expiry: row.expiresAt.toISOString(),
+    expiry: expiry.toISOString(),
     current: row.digest === currentDigest,
   };
 }
@@ -273,7 +276,7 @@ export function adminHandlers(services: Services, store: AdminStore) {
   const listUserSessions: H<typeof routes.adminListUserSessions> = async (c) => {
     const row = await target(c, c.req.valid('param').id, false);
     const paging = pageRequest(c.req.valid('query'));
-    const { count, rows } = await services.sessions.listForUser(row.id, {
+    const { count, rows } = await services.sessions.listForUser(row, {
       limit: paging.size,
       offset: paging.offset,
     });
@@ -283,7 +286,7 @@ export function adminHandlers(services: Services, store: AdminStore) {
         c,
         paging,
         count,
-        rows.map((s) => adminSession(s, current)),
+        rows.map((s) => adminSession(s, current, services.sessions.idleExpiry(s, row))),
       ),
       200,
     );

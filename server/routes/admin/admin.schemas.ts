@@ -219,7 +219,9 @@ export const AdminSession = z
     label: z.string().openapi({ description: 'Where it was opened ("Firefox on Linux"); may be empty' }),
     created: when('When the session was opened'),
     last_seen: when('When the session was last used; null: not recorded').nullable(),
-    expiry: when('When the session ends'),
+    expiry: when(
+      'When the session ends if left unused from now on (its idle timeout, never past its fixed lifetime)',
+    ),
     current: z.boolean().openapi({ description: 'The session making this request' }),
   })
   .openapi('AdminSession', {

@@ -18,13 +18,10 @@ export function sessionHandlers(services: Services) {
   const list: AppRouteHandler<typeof listSessions> = async (c) => {
     const user = currentUser(c);
     const now = new Date();
-    const { rows } = await services.sessions.listForUser(user.id, { limit: MAX_LISTED, offset: 0 }, now);
+    const { rows } = await services.sessions.listForUser(user, { limit: MAX_LISTED, offset: 0 }, now);
     const current = c.get('session')?.digest;
     return c.json(
-      rows
-        .map((row) => ({ row, expiry: services.sessions.idleExpiry(row, user) }))
-        .filter(({ expiry }) => expiry > now)
-        .map(({ row, expiry }) => ({ ...adminSession(row, current), expiry: expiry.toISOString() })),
+      rows.map((row) => adminSession(row, current, services.sessions.idleExpiry(row, user))),
       200,
     );
   };
