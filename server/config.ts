@@ -123,8 +123,8 @@ export const OPTIONS = {
     z.string().min(1).default('./data'),
   ),
   DATABASE_POOL_SIZE: option(
-    'PostgreSQL connections per instance, each running one query at a time (measured on a 2-core machine: 8, see scripts/bench/README.md)',
-    z.coerce.number().int().min(1).max(1000).default(8),
+    'PostgreSQL connections per instance, each running one query at a time (see scripts/bench/README.md for what 4 and 8 measured)',
+    z.coerce.number().int().min(1).max(1000).default(4),
   ),
   DATABASE_PREPARED_STATEMENTS: option(
     'prepare each query once per PostgreSQL connection (one round trip per query instead of two); `false` behind PgBouncer in transaction mode before 1.21',

@@ -75,7 +75,7 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const url = options.databaseUrl;
     const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
-    const poolSize = options.maxConnections ?? 8;
+    const poolSize = options.maxConnections ?? 4;
     const client = postgres(url, {
       max: poolSize,
       onnotice: () => {},

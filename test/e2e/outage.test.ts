@@ -18,6 +18,8 @@ import { ContractRecorder } from '../support/contract.ts';
 import { type ScratchCluster, scratchCluster } from '../support/scratch-postgres.ts';
 
 const PASSWORD = 'outage-Pass-8472';
+/** What the app logged (a failed assertion shows the last lines: the database error behind a 503). */
+const logged: string[] = [];
 /** A hang detector, not a performance bound: twice every configured timeout added up. */
 const NO_HANG_MS = 2 * (2 + 2 + 2) * 1000;
 
@@ -53,7 +55,7 @@ describe('PostgreSQL stopped and started under load', () => {
         statement: config.DATABASE_STATEMENT_TIMEOUT,
       },
     });
-    const services = createServices(config, database.db, () => {});
+    const services = createServices(config, database.db, (line) => logged.push(JSON.stringify(line)));
     app = createApp(services);
     for (const name of ['ann', 'bob', 'cyd'])
       await services.users.create({ username: name, password: PASSWORD });
@@ -132,7 +134,8 @@ describe('PostgreSQL stopped and started under load', () => {
     // The very first requests after the restart succeed: the pool reconnects on demand.
     const first = await call('test_auth', 'GET', '/test_auth/', auth);
     const recoveredMs = performance.now() - back;
-    expect(first.status).toBe(200);
+    const why = `${await first.clone().text()}, last log lines: ${logged.slice(-4).join(' | ')}`;
+    expect(first.status, `first answer after the restart: ${why}`).toBe(200);
     expect((await call('readyz', 'GET', '/readyz/')).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     running = false;
