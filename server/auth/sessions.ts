@@ -11,7 +11,7 @@
  * use (`last_seen_at`) is written at most once per {@link SESSION_TOUCH_INTERVAL_MS}, so the cookie path
  * stays nearly free of writes.
  */
-import { and, count, desc, eq, gt, gte, like, lt, ne, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, like, lt, ne, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/open.ts';
 import { sessions, users } from '../db/schema.ts';
@@ -207,7 +207,8 @@ export class SessionStore {
     const live = and(
       eq(sessions.userId, user.id),
       gt(sessions.expiresAt, now),
-      gte(sql`coalesce(${sessions.lastSeenAt}, ${sessions.createdAt})`, usedSince),
+      // A bare expression gets no column encoder: the time goes as text, as drizzle sends timestamps.
+      sql`coalesce(${sessions.lastSeenAt}, ${sessions.createdAt}) >= ${usedSince.toISOString()}::timestamptz`,
     );
     const [total] = await this.#db.select({ n: count() }).from(sessions).where(live);
     const rows = await this.#db
