@@ -58,6 +58,8 @@ export interface SessionInfo {
   createdAt: Date;
   expiresAt: Date;
   lastSeenAt: Date | null;
+  /** When it ends if left unused from now on (see {@link SessionStore.idleExpiry}). */
+  endsAt: Date;
 }
 
 /** A new CSRF secret (also used for the anonymous `csrftoken` cookie of the admin login form). */
@@ -196,7 +198,7 @@ export class SessionStore {
   /**
    * One page of a user's live sessions, newest first, and how many there are in all. Live as a request
    * would find them: neither expired nor idle longer than the user's idle timeout (rows not yet purged
-   * are left out). Show each one's end with {@link idleExpiry}.
+   * are left out), each with its end if left unused ({@link idleExpiry}).
    */
   async listForUser(
     user: Pick<AuthUser, 'id' | 'isStaff' | 'isSuperuser'>,
@@ -224,7 +226,10 @@ export class SessionStore {
       .orderBy(desc(sessions.createdAt), desc(sessions.digest))
       .limit(page.limit)
       .offset(page.offset);
-    return { count: total?.n ?? 0, rows };
+    return {
+      count: total?.n ?? 0,
+      rows: rows.map((row) => ({ ...row, endsAt: this.idleExpiry(row, user) })),
+    };
   }
 
   /**

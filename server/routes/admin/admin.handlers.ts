@@ -73,13 +73,13 @@ export function adminToken(row: TokenRow, store: Pick<TokenStore, 'lifetime'>) {
  * A session as the admin API shows it: `expiry` is when it ends if left unused from now on (see
  * SessionStore.idleExpiry); `current` when it is the one making the request.
  */
-export function adminSession(row: SessionInfo, currentDigest: string | undefined, expiry: Date) {
+export function adminSession(row: SessionInfo, currentDigest: string | undefined) {
   return {
     id: sessionPublicId(row.digest),
     label: row.label,
     created: row.createdAt.toISOString(),
     last_seen: row.lastSeenAt?.toISOString() ?? null,
-    expiry: expiry.toISOString(),
+    expiry: row.endsAt.toISOString(),
     current: row.digest === currentDigest,
   };
 }
@@ -286,7 +286,7 @@ export function adminHandlers(services: Services, store: AdminStore) {
         c,
         paging,
         count,
-        rows.map((s) => adminSession(s, current, services.sessions.idleExpiry(s, row))),
+        rows.map((s) => adminSession(s, current)),
       ),
       200,
     );

@@ -21,7 +21,7 @@ export function sessionHandlers(services: Services) {
     const { rows } = await services.sessions.listForUser(user, { limit: MAX_LISTED, offset: 0 }, now);
     const current = c.get('session')?.digest;
     return c.json(
-      rows.map((row) => adminSession(row, current, services.sessions.idleExpiry(row, user))),
+      rows.map((row) => adminSession(row, current)),
       200,
     );
   };
