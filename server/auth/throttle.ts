@@ -9,7 +9,7 @@
  * Counter keys are SHA-256 digests, never the username or address in clear: people type passwords into
  * the username field, and addresses are personal data.
  */
-import { and, eq, lte, ne, sql } from 'drizzle-orm';
+import { and, lte, ne, sql } from 'drizzle-orm';
 import type { Database } from '../db/open.ts';
 import { throttleCounters } from '../db/schema.ts';
 import { digestKey } from './tokens.ts';
@@ -62,6 +62,12 @@ export function addressBucket(address: string): string {
     .join(':')}::/64`;
 }
 
+/** Counters in the order every statement here locks them: by scope, then key, bytewise (collation "C"). */
+function inLockOrder(a: { scope: string; key: string }, b: { scope: string; key: string }): number {
+  if (a.scope !== b.scope) return a.scope < b.scope ? -1 : 1;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
 /** Attempt counters bound to one database and window length. */
 export class Throttle {
   readonly #db: Database;
@@ -77,14 +83,14 @@ export class Throttle {
    * its limit, with the wait until the latest such window ends.
    */
   async attempt(keys: ThrottleKey[], now = new Date()): Promise<Ticket> {
-    const enabled = keys.filter((k) => k.limit > 0);
-    if (!enabled.length || this.#windowMs <= 0) return { charged: [] };
-    const rows = enabled.map((k) => ({
-      scope: k.scope,
-      key: digestKey(k.value),
-      count: 1,
-      windowStart: now,
-    }));
+    if (this.#windowMs <= 0) return { charged: [] };
+    // In lock order (see refund): the upsert takes its rows' locks in the order of its VALUES.
+    const enabled = keys
+      .filter((k) => k.limit > 0)
+      .map((k) => ({ scope: k.scope, key: digestKey(k.value), limit: k.limit }))
+      .sort(inLockOrder);
+    if (!enabled.length) return { charged: [] };
+    const rows = enabled.map((k) => ({ scope: k.scope, key: k.key, count: 1, windowStart: now }));
     const cutoff = new Date(now.getTime() - this.#windowMs).toISOString();
     const stale = sql`${throttleCounters.windowStart} <= ${cutoff}::timestamptz`;
     // One statement: the row lock PostgreSQL takes on conflict serialises concurrent attempts.
@@ -106,7 +112,7 @@ export class Throttle {
       });
     let waitMs: number | undefined;
     for (const row of counted) {
-      const limit = enabled[rows.findIndex((r) => r.scope === row.scope && r.key === row.key)]?.limit ?? 0;
+      const limit = enabled.find((k) => k.scope === row.scope && k.key === row.key)?.limit ?? 0;
       if (row.count > limit) {
         const ends = row.windowStart.getTime() + this.#windowMs - now.getTime();
         waitMs = Math.max(waitMs ?? 0, ends);
@@ -120,21 +126,25 @@ export class Throttle {
 
   /** Takes back an attempt that succeeded (only within the window it was counted in). */
   async refund(ticket: Ticket): Promise<void> {
-    // One row per statement: a multi-row UPDATE locks its rows in scan order, which can be the reverse
-    // of the VALUES order the upsert in attempt() locks them in, and concurrent logins then deadlock
-    // (PostgreSQL aborts one after deadlock_timeout: a 500). A single-row statement holds one lock.
-    for (const c of ticket.charged) {
-      await this.#db
-        .update(throttleCounters)
-        .set({ count: sql`greatest(${throttleCounters.count} - 1, 0)` })
-        .where(
-          and(
-            eq(throttleCounters.scope, c.scope),
-            eq(throttleCounters.key, c.key),
-            eq(throttleCounters.windowStart, c.windowStart),
-          ),
-        );
-    }
+    if (!ticket.charged.length) return;
+    // One statement for all the rows, locking them in the order attempt()'s upsert does (scope, then
+    // key, compared bytewise): a plain multi-row UPDATE locks in scan order, which can be the reverse,
+    // and concurrent logins then deadlock (PostgreSQL aborts one after deadlock_timeout). The
+    // materialised CTE takes every lock, in that order, before the UPDATE touches a row.
+    const { scope, key, windowStart, count } = throttleCounters;
+    const charged = sql.join(
+      ticket.charged.map((c) => sql`(${c.scope}, ${c.key}, ${c.windowStart.toISOString()}::timestamptz)`),
+      sql`, `,
+    );
+    await this.#db.execute(sql`
+      with locked as materialized (
+        select ${scope} as scope, ${key} as key from ${throttleCounters}
+        where (${scope}, ${key}, ${windowStart}) in (${charged})
+        order by ${scope} collate "C", ${key} collate "C"
+        for update
+      )
+      update ${throttleCounters} set ${sql.identifier(count.name)} = greatest(${count} - 1, 0)
+      from locked where ${scope} = locked.scope and ${key} = locked.key`);
   }
 
   /** Deletes counters whose window has ended (they would restart at 1 anyway); returns how many. */

@@ -7,6 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../server/app.ts';
+import { Throttle } from '../../server/auth/throttle.ts';
 import { loadConfig } from '../../server/config.ts';
 import { throttleCounters } from '../../server/db/schema.ts';
 import { MESSAGES } from '../../server/errors.ts';
@@ -192,6 +193,41 @@ describe('under concurrency', () => {
         .from(throttleCounters)
         .where(sql`${throttleCounters.scope} = 'login:user'`);
       expect(row?.count).toBe(12);
+    } finally {
+      await close();
+    }
+  });
+
+  it('counts and refunds racing attempts on the same counters without a deadlock, across pools', async () => {
+    // Successful logins charge and then refund the same three counters (name, account, address). Each
+    // statement locks several rows: in different orders, two of them racing would deadlock (40P01).
+    const throttles = [t.services.throttle];
+    let close = async () => {};
+    if (!testDriver.gap('secondPool')) {
+      const other = await testDriver.openSecondPool(4);
+      throttles.push(new Throttle(other.db, 900));
+      close = () => other.close();
+    }
+    const keys = ['login:user', 'login:account', 'login:ip'].map((scope) => ({
+      scope,
+      value: `${scope}-racer`,
+      limit: 1_000_000,
+    }));
+    try {
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 300 }, async (_, i) => {
+          const throttle = throttles[i % throttles.length] as Throttle;
+          // The keys in varying order: the statements must lock in their own order, not the caller's.
+          const ticket = await throttle.attempt(i % 2 ? keys : [...keys].reverse());
+          await throttle.refund(ticket);
+        }),
+      );
+      expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+      const rows = await t.services.db
+        .select({ count: throttleCounters.count })
+        .from(throttleCounters)
+        .where(sql`${throttleCounters.scope} in ('login:user', 'login:account', 'login:ip')`);
+      expect(rows.map((r) => r.count)).toEqual([0, 0, 0]);
     } finally {
       await close();
     }
