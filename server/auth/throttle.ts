@@ -147,13 +147,23 @@ export class Throttle {
       from locked where ${scope} = locked.scope and ${key} = locked.key`);
   }
 
-  /** Deletes counters whose window has ended (they would restart at 1 anyway); returns how many. */
+  /**
+   * Deletes counters whose window has ended (they would restart at 1 anyway); returns how many. A counter
+   * a login holds locked right now is skipped, not waited for: the purge then never waits on a login,
+   * so it cannot deadlock with one (it would lock many rows in scan order), and the next purge takes it.
+   */
   async purge(now = new Date()): Promise<number> {
     const cutoff = new Date(now.getTime() - this.#windowMs);
+    const { scope, key } = throttleCounters;
+    const ended = this.#db
+      .select({ scope, key })
+      .from(throttleCounters)
+      .where(and(ne(scope, JOB_SCOPE), lte(throttleCounters.windowStart, cutoff)))
+      .for('update', { skipLocked: true });
     const gone = await this.#db
       .delete(throttleCounters)
-      .where(and(ne(throttleCounters.scope, JOB_SCOPE), lte(throttleCounters.windowStart, cutoff)))
-      .returning({ scope: throttleCounters.scope });
+      .where(sql`(${scope}, ${key}) in (${ended})`)
+      .returning({ scope });
     return gone.length;
   }
 }

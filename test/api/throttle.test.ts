@@ -244,4 +244,39 @@ describe('housekeeping', () => {
     expect(await t.services.throttle.purge()).toBe(3);
     expect(await t.services.db.select().from(throttleCounters)).toEqual([]);
   });
+
+  it.skipIf(testDriver.gap('secondPool'))(
+    'skips, without waiting, a counter a login holds locked',
+    async () => {
+      await login(t.app, wrong());
+      const later = new Date(Date.now() + 901_000);
+      const other = await testDriver.openSecondPool(1);
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      try {
+        // Another instance's login holds the address counter (the upsert's row lock) until released.
+        let locked = () => {};
+        const lockTaken = new Promise<void>((resolve) => {
+          locked = resolve;
+        });
+        const transaction = other.db.transaction(async (tx) => {
+          await tx.execute(sql`select 1 from throttle_counters where scope = 'login:ip' for update`);
+          locked();
+          await held;
+        });
+        await lockTaken;
+        const started = performance.now();
+        expect(await t.services.throttle.purge(later)).toBe(2);
+        expect(performance.now() - started).toBeLessThan(2_000);
+        release();
+        await transaction;
+        expect(await t.services.throttle.purge(later)).toBe(1);
+      } finally {
+        release();
+        await other.close();
+      }
+    },
+  );
 });
