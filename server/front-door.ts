@@ -14,6 +14,7 @@
  */
 import type { Context, MiddlewareHandler, TypedResponse } from 'hono';
 import { CORS_ANSWER, CORS_PREFLIGHT, corsAllowList, VARY_ORIGIN } from './cors.ts';
+import { isRequestLogger } from './log.ts';
 import { lastQueryValueWins } from './query.ts';
 import { API_HEADERS } from './security-headers.ts';
 import type { AppEnv, Logger } from './services.ts';
@@ -104,11 +105,8 @@ function addHead(headers: Headers, head: HeaderRecord): void {
 }
 
 function logRequest(log: Logger, c: Context<AppEnv>, start: number): void {
-  log({
-    method: c.req.method,
-    path: c.req.path,
-    status: c.res.status,
-    ms: Math.round((performance.now() - start) * 10) / 10,
-    user: c.get('user')?.id,
-  });
+  const ms = Math.round((performance.now() - start) * 10) / 10;
+  const user = c.get('user')?.id;
+  if (isRequestLogger(log)) log.request(c.req.method, c.req.path, c.res.status, ms, user);
+  else log({ method: c.req.method, path: c.req.path, status: c.res.status, ms, user });
 }

@@ -51,6 +51,35 @@ describe('batchedJsonLogger', () => {
     expect(writes.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('writes a request line as the same JSON, in the same order, as the object form', () => {
+    const writes: string[] = [];
+    const log = batchedJsonLogger((text) => writes.push(text));
+    const cases: [string, string, number, number, number | undefined][] = [
+      ['GET', '/test_auth/', 200, 0.1, 42],
+      ['POST', '/rest-auth/login/', 401, 12.3, undefined],
+      ['DELETE', '/a"b\\c/\u0000\u001f/\u2028/é/😀/', 503, 0, 0],
+      ['M-SEARCH', '/x', 404, 1234567.8, 2147483647],
+    ];
+    for (const [method, path, status, ms, user] of cases) {
+      log.request(method, path, status, ms, user);
+      log({ method, path, status, ms, user });
+    }
+    log.flush();
+    const lines = writes.join('').trimEnd().split('\n');
+    expect(lines).toHaveLength(cases.length * 2);
+    for (let i = 0; i < lines.length; i += 2) {
+      const fast = lines[i] as string;
+      const generic = lines[i + 1] as string;
+      // Equal but for the timestamp, which may have moved on by a millisecond between the two.
+      expect(fast.replace(/^\{"time":"[^"]+"/, '')).toBe(generic.replace(/^\{"time":"[^"]+"/, ''));
+      expect(Object.keys(JSON.parse(fast))).toEqual(Object.keys(JSON.parse(generic)));
+    }
+    expect(JSON.parse(lines[4] as string)).toMatchObject({
+      path: '/a"b\\c/\u0000\u001f/\u2028/é/😀/',
+      user: 0,
+    });
+  });
+
   it('flushes what is buffered when the process exits within the turn', () => {
     const program = `import { jsonLogger } from './server/log.ts'; jsonLogger({ last: 'words' }); process.exit(0);`;
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
