@@ -9,9 +9,9 @@ import { type ChangeFeed, pgliteChangeFeed, postgresChangeFeed } from './change-
 import { withConnectionGate } from './connection-gate.ts';
 import { reconnectBackoff, withPoolTimeout } from './failures.ts';
 import { DataDirLockedError, lockDataDir } from './lock.ts';
+import { withLostConnectionRetry } from './lost-connection.ts';
 import { createPglite } from './pglite.ts';
 import { withPreparedStatements } from './prepared.ts';
-import { withReadRetry } from './read-retry.ts';
 import * as schema from './schema.ts';
 
 /** The Drizzle database both drivers provide. */
@@ -90,7 +90,7 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
     const statements = options.preparedStatements === false ? client : withPreparedStatements(client);
     // A read that lost its connection runs again through the whole chain (gate, pool timeout).
     let pool: object = client;
-    const retrying = withReadRetry(statements, () => pool);
+    const retrying = withLostConnectionRetry(statements, () => pool);
     pool = withPoolTimeout(withConnectionGate(retrying, poolSize), timeouts.pool * 1000);
     const db = drizzle(pool as typeof client, { schema }) as unknown as Database;
     const feed = feedOnce(() => postgresChangeFeed(url, `${options.holder ?? 'latchkey'} (changes)`));

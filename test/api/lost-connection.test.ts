@@ -1,16 +1,17 @@
 /**
- * Reads that survive a lost connection (server/db/read-retry.ts), on a real PostgreSQL pool whose
- * backend is ended under a query with pg_terminate_backend (what a restart or a failover does to it):
- * a read is answered from a new connection, and so is the next read on that connection (postgres.js
- * 3.4.9 would fail it with the old backend's 57P01); a write is not run again and fails as a database
- * outage (503); the wiring in openDatabase does the same through the gate and the pool timeout.
+ * Queries that survive a lost connection (server/db/lost-connection.ts), on a real PostgreSQL pool
+ * whose backend is ended under a query with pg_terminate_backend (what a restart or a failover does to
+ * it): a read is answered from a new connection, and so is the next query on that connection, read or
+ * write (postgres.js 3.4.9 would fail it, unsent, with the old backend's 57P01); a write the server may
+ * have run is not run again and fails as a database outage (503); the wiring in openDatabase does the
+ * same through the gate and the pool timeout.
  */
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isDatabaseUnavailable } from '../../server/db/failures.ts';
+import { isRepeatableRead, withLostConnectionRetry } from '../../server/db/lost-connection.ts';
 import type { OpenDatabase } from '../../server/db/open.ts';
-import { isRepeatableRead, withReadRetry } from '../../server/db/read-retry.ts';
 import { testDriver } from '../support/db.ts';
 
 type Client = ReturnType<typeof postgres>;
@@ -50,16 +51,29 @@ describe.skipIf(testDriver.gap('connectionPool'))('a query whose connection is e
     await Promise.all(clients.splice(0).map((client) => client.end({ timeout: 5 })));
   });
 
+  /** Each text sent to the last singleConnection(), in order (the first run and every retry). */
+  let sent: string[] = [];
+
   /** A pool of one connection, wrapped as openDatabase does (retries go through the wrapper itself). */
   function singleConnection(): Client {
     const client = postgres(url, {
       max: 1,
       onnotice: () => {},
-      connection: { application_name: 'read-retry test' },
+      connection: { application_name: 'lost-connection test' },
     });
     clients.push(client);
-    let pool: object = client;
-    pool = withReadRetry(client, () => pool);
+    sent = [];
+    const counted = new Proxy(client, {
+      get: (target, property, receiver) =>
+        property === 'unsafe'
+          ? (text: string, ...rest: unknown[]) => {
+              sent.push(text);
+              return (target.unsafe as (...args: unknown[]) => unknown)(text, ...rest);
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    let pool: object = counted;
+    pool = withLostConnectionRetry(counted, () => pool);
     return pool as Client;
   }
 
@@ -90,6 +104,10 @@ describe.skipIf(testDriver.gap('connectionPool'))('a query whose connection is e
     expect(row?.pid).not.toBe(before?.pid);
     const [next] = await db.unsafe('select $1::int as n', [7]);
     expect(next?.n).toBe(7);
+    // The read ran three times: on the ended backend, then as the new connection's first query (which
+    // met the stale error unsent), then for good. Not a fourth: the stale error also reaches the first
+    // run again, and a query settles once.
+    expect(sent.filter((text) => text.includes('read-1'))).toHaveLength(3);
   });
 
   it('keeps the result format the caller chose', async () => {
@@ -101,25 +119,32 @@ describe.skipIf(testDriver.gap('connectionPool'))('a query whose connection is e
     expect(Array.from(await answer)).toEqual([['a', 1]]);
   });
 
-  it('does not run a write again: it fails as the database being unavailable', async () => {
-    const db = singleConnection();
-    await db.unsafe('create temporary table if not exists retry_probe (n int)');
-    const write = Promise.resolve(
-      db.unsafe('insert into retry_probe select 1 from pg_sleep(0.4) /* write-1 */'),
-    ).catch((error: unknown) => error);
-    await endBackendRunning('write-1');
-    const error = await write;
-    expect(error).toBeInstanceOf(Error);
-    expect(isDatabaseUnavailable(error)).toBe(true);
-    // The connection after it serves reads again.
-    const [row] = await db.unsafe('select 1 as n');
-    expect(row?.n).toBe(1);
+  it('does not run again a write the server may have run; sends again one it never saw', async () => {
+    const table = `lost_connection_probe_${process.pid}`;
+    await admin.unsafe(`create table if not exists ${table} (n int)`);
+    try {
+      const db = singleConnection();
+      const write = Promise.resolve(
+        db.unsafe(`insert into ${table} select 1 from pg_sleep(0.4) /* write-1 */`),
+      ).catch((error: unknown) => error);
+      await endBackendRunning('write-1');
+      const error = await write;
+      expect(error).toBeInstanceOf(Error);
+      expect(isDatabaseUnavailable(error)).toBe(true);
+      // The next write on that connection meets the stale error before it is sent, and goes again.
+      await db.unsafe(`insert into ${table} values (2)`);
+      const rows = await admin.unsafe(`select n from ${table} order by n`);
+      expect(rows.map((row) => row.n)).toEqual([2]);
+      expect(sent.filter((text) => text.includes('values (2)'))).toHaveLength(2);
+    } finally {
+      await admin.unsafe(`drop table if exists ${table}`);
+    }
   });
 
   describe('through openDatabase (gate, pool timeout, drizzle)', () => {
     let database: OpenDatabase;
     beforeAll(async () => {
-      database = await testDriver.openSecondPool(1, { holder: 'read-retry test' });
+      database = await testDriver.openSecondPool(1, { holder: 'lost-connection test' });
     });
     afterAll(async () => {
       await database?.close();
