@@ -14,7 +14,7 @@
  */
 import type { Context, MiddlewareHandler, TypedResponse } from 'hono';
 import { CORS_ANSWER, CORS_PREFLIGHT, corsAllowList, VARY_ORIGIN } from './cors.ts';
-import { isRequestLogger } from './log.ts';
+import { isRequestLogger, type RequestLogger } from './log.ts';
 import { lastQueryValueWins } from './query.ts';
 import { API_HEADERS } from './security-headers.ts';
 import type { AppEnv, Logger } from './services.ts';
@@ -41,7 +41,7 @@ export interface FrontDoorOptions {
 /** The front door middleware (see the module comment). */
 export function frontDoor(options: FrontDoorOptions): MiddlewareHandler<AppEnv> {
   const allowed = corsAllowList(options.allowedOrigins);
-  const log = options.log;
+  const log = options.log && requestLine(options.log);
   return async (c, next) => {
     const start = log ? performance.now() : 0;
     const origin = c.req.header('origin');
@@ -104,9 +104,15 @@ function addHead(headers: Headers, head: HeaderRecord): void {
   }
 }
 
-function logRequest(log: Logger, c: Context<AppEnv>, start: number): void {
+/** How a request's line is written: the logger's own request-line writer, else the object form. */
+type RequestLine = RequestLogger['request'];
+
+function requestLine(log: Logger): RequestLine {
+  if (isRequestLogger(log)) return log.request;
+  return (method, path, status, ms, user) => log({ method, path, status, ms, user });
+}
+
+function logRequest(line: RequestLine, c: Context<AppEnv>, start: number): void {
   const ms = Math.round((performance.now() - start) * 10) / 10;
-  const user = c.get('user')?.id;
-  if (isRequestLogger(log)) log.request(c.req.method, c.req.path, c.res.status, ms, user);
-  else log({ method: c.req.method, path: c.req.path, status: c.res.status, ms, user });
+  line(c.req.method, c.req.path, c.res.status, ms, c.get('user')?.id);
 }

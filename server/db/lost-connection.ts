@@ -72,16 +72,6 @@ const RUN = Symbol('latchkey.lost-connection.run');
  */
 export function withLostConnectionRetry<T extends object>(client: T, pool: () => object): T {
   const unsafe = (client as unknown as { unsafe: Unsafe }).unsafe;
-  // Drizzle sends a fixed set of texts: judge each once (bounded, as prepared.ts bounds its texts).
-  const judged = new Map<string, boolean>();
-  const repeatable = (text: string): boolean => {
-    let verdict = judged.get(text);
-    if (verdict === undefined) {
-      verdict = isRepeatableRead(text);
-      if (judged.size < 1000) judged.set(text, verdict);
-    }
-    return verdict;
-  };
   const retrying: Unsafe = (text, params, options) => {
     const query = unsafe.call(client, text, params, options);
     if (typeof text !== 'string') return query;
@@ -97,7 +87,7 @@ export function withLostConnectionRetry<T extends object>(client: T, pool: () =>
     query.reject = (error) => {
       if (settled) return;
       settled = true;
-      const safe = !query.state || repeatable(text);
+      const safe = !query.state || isRepeatableRead(text);
       if (run >= MAX_RETRIES || !safe || !lostConnection(error)) return reject(error);
       const again = (pool() as { unsafe: Unsafe }).unsafe(text, params, { ...options, [RUN]: run + 1 });
       again.isRaw = query.isRaw;

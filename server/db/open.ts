@@ -88,7 +88,7 @@ export async function openDatabase(options: OpenOptions): Promise<OpenDatabase> 
       },
     });
     const statements = options.preparedStatements === false ? client : withPreparedStatements(client);
-    // A read that lost its connection runs again through the whole chain (gate, pool timeout).
+    // A query that lost its connection runs again (when safe) through the whole chain: gate, pool timeout.
     let pool: object = client;
     const retrying = withLostConnectionRetry(statements, () => pool);
     pool = withPoolTimeout(withConnectionGate(retrying, poolSize), timeouts.pool * 1000);
