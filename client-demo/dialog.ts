@@ -77,6 +77,8 @@ export function openDialog(dialog: HTMLDialogElement, initial?: HTMLElement | nu
 export function closeDialog(dialog: HTMLDialogElement, focusNext?: HTMLElement): void {
   if (focusNext) openers.set(dialog, focusNext);
   if (dialog.open) dialog.close();
+  // At once as well: the browser's own focus restore (to the hidden opener) can come after the close event.
+  focusNext?.focus();
 }
 
 /** What {@link confirmAction} asks. */
