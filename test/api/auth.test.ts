@@ -250,6 +250,27 @@ describe('login: refusals', () => {
     await expectError(formRes, 413, { detail: MESSAGES.tooLarge });
   });
 
+  it('judges a body by its Content-Length when it has one, and by its bytes when it is chunked', async () => {
+    t = await testApp({ MAX_BODY_BYTES: '256' });
+    const send = (body: string, headers: Record<string, string>) =>
+      t.app.request(LOGIN, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body,
+      });
+    const fits = JSON.stringify({ username: 'bench', password: PASSWORD });
+    const over = JSON.stringify({ username: 'bench', password: 'z'.repeat(300) });
+    // With a length header the length decides, before any byte is read (the path @hono/node-server takes).
+    await expectLoggedIn(await send(fits, { 'Content-Length': String(Buffer.byteLength(fits)) }));
+    await expectError(await send(over, { 'Content-Length': String(Buffer.byteLength(over)) }), 413, {
+      detail: MESSAGES.tooLarge,
+    });
+    // With Transfer-Encoding the bytes are counted as they arrive, whatever a length header says.
+    await expectError(await send(over, { 'Content-Length': '10', 'Transfer-Encoding': 'chunked' }), 413, {
+      detail: MESSAGES.tooLarge,
+    });
+  });
+
   it('honours a smaller MAX_BODY_BYTES', async () => {
     t = await testApp({ MAX_BODY_BYTES: '256' });
     const body = { username: 'bench', password: 'z'.repeat(300) };

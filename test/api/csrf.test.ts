@@ -228,6 +228,18 @@ describe('the admin login form', () => {
     );
   });
 
+  it('refuses a login form over MAX_BODY_BYTES with 413, with a length header or chunked', async () => {
+    const token = await showForm();
+    const fields = { csrfmiddlewaretoken: token, username: 'staff', password: 'p'.repeat(70_000) };
+    const body = new URLSearchParams(fields).toString();
+    const sized = await submit(fields, { 'Content-Length': String(body.length) });
+    expect(sized.status).toBe(413);
+    expect(await sized.text()).toBe('Request body is too large.');
+    const chunked = await submit(fields, { 'Transfer-Encoding': 'chunked' });
+    expect(chunked.status).toBe(413);
+    expect(await chunked.text()).toBe('Request body is too large.');
+  });
+
   it('fails without the cookie, without the field, with a wrong field, or from another site', async () => {
     const token = await showForm();
     const creds = { username: 'staff', password: PASSWORD };

@@ -94,6 +94,29 @@ describe('npm start (server/node.ts) on a fresh PGlite data directory', () => {
     expect(await ok.json()).toBe('Hello demo!');
   });
 
+  it('limits request bodies over HTTP, sent with a length or chunked', async () => {
+    const demo = demoCredentials(running());
+    const post = (body: BodyInit, chunked = false) =>
+      fetch(`${base}/rest-auth/login/`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+        ...(chunked ? { duplex: 'half' } : {}),
+      } as RequestInit);
+    const fits = JSON.stringify(demo);
+    const over = JSON.stringify({ ...demo, password: 'x'.repeat(70_000) });
+    const tooLarge = { detail: 'Request body is too large.' };
+    expect((await post(fits)).status).toBe(200);
+    const refused = await post(over);
+    expect(refused.status).toBe(413);
+    expect(await refused.json()).toEqual(tooLarge);
+    // A stream body goes out chunked (no Content-Length): its bytes are counted as they arrive.
+    expect((await post(new Blob([fits]).stream(), true)).status).toBe(200);
+    const refusedChunked = await post(new Blob([over]).stream(), true);
+    expect(refusedChunked.status).toBe(413);
+    expect(await refusedChunked.json()).toEqual(tooLarge);
+  });
+
   it('never writes the password or the key to the log after the banner', async () => {
     const demo = demoCredentials(running());
     const key = await loginKey(base, demo.username, demo.password);

@@ -8,7 +8,6 @@
  * so a staff user who logged in through the API is already in.
  */
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { csrfProblem, isHttps } from '../../auth/csrf.ts';
 import { eventOrigin } from '../../auth/events.ts';
 import { checkLogin } from '../../auth/login.ts';
@@ -25,6 +24,7 @@ import { CSRF_SECRET_LENGTH, newCsrfSecret } from '../../auth/sessions.ts';
 import { ThrottledError } from '../../auth/throttle.ts';
 import { MESSAGES } from '../../errors.ts';
 import type { Services } from '../../services.ts';
+import { boundedBody } from '../body.ts';
 import { createRouter } from '../factory.ts';
 import {
   ADMIN_LOGIN_ERROR,
@@ -67,10 +67,7 @@ function page(c: Context, html: string, status: 200 | 403 | 429 = 200) {
 export function adminPageRoutes(services: Services) {
   const { config } = services;
   const policy = csrfPolicy(config);
-  const limit = bodyLimit({
-    maxSize: config.MAX_BODY_BYTES,
-    onError: (c) => c.text('Request body is too large.', 413),
-  });
+  const limit = boundedBody(config.MAX_BODY_BYTES, (c) => c.text('Request body is too large.', 413));
   const router = createRouter();
 
   /** The request's live session of an active user, if any. */
