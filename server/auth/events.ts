@@ -11,7 +11,7 @@
  * key or hash, only ids, the client's address and user agent, and a small `detail` (a reason kind,
  * the names of changed fields, flags before and after).
  */
-import { and, count, desc, eq, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, lt, lte, or, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { errorSummary } from '../db/errors.ts';
 import type { Database } from '../db/open.ts';
@@ -76,6 +76,22 @@ export function eventOrigin(c: Context, clientIp: (c: Context) => string): Event
   return { clientIp: clientIp(c), userAgent: c.req.header('user-agent')?.slice(0, MAX_USER_AGENT) };
 }
 
+/** An event's row as stored. */
+function eventRow(event: NewEvent, now: Date) {
+  return {
+    at: now,
+    type: event.type,
+    outcome: event.outcome,
+    actorUserId: event.actor ?? null,
+    targetUserId: event.user ?? null,
+    targetTokenId: event.token ?? null,
+    clientIp: event.clientIp ?? null,
+    userAgent: event.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+    detail: event.detail ?? null,
+  };
+}
+type EventRow = ReturnType<typeof eventRow>;
+
 /** The audit trail bound to one database, log and retention. */
 export class EventStore {
   readonly #db: Database;
@@ -90,17 +106,30 @@ export class EventStore {
 
   /** Records an event: one log line, one row. Never throws; a failed write is logged. */
   async record(event: NewEvent, now = new Date()): Promise<void> {
-    const row = {
-      at: now,
-      type: event.type,
-      outcome: event.outcome,
-      actorUserId: event.actor ?? null,
-      targetUserId: event.user ?? null,
-      targetTokenId: event.token ?? null,
-      clientIp: event.clientIp ?? null,
-      userAgent: event.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
-      detail: event.detail ?? null,
-    };
+    const row = eventRow(event, now);
+    this.#logLine(row);
+    try {
+      await this.#db.insert(authEvents).values(row);
+    } catch (err) {
+      this.#log({ level: 'error', msg: 'audit event not stored', event: row.type, ...errorSummary(err) });
+    }
+  }
+
+  /**
+   * The INSERT of an event's row, not yet run, to be stored in another write's statement, all or none
+   * (a login's token: TokenStore.issue's `alongside`). It fails with that write, unlike {@link record}:
+   * the caller decides what then. Once stored, {@link logStored} writes its log line.
+   */
+  prepare(event: NewEvent, now: Date): SQLWrapper {
+    return this.#db.insert(authEvents).values(eventRow(event, now));
+  }
+
+  /** The log line of an event stored through {@link prepare}, once its statement has run. */
+  logStored(event: NewEvent, now: Date): void {
+    this.#logLine(eventRow(event, now));
+  }
+
+  #logLine(row: EventRow): void {
     this.#log({
       msg: 'auth event',
       event: row.type,
@@ -112,11 +141,6 @@ export class EventStore {
       user_agent: row.userAgent,
       ...(row.detail ? { detail: row.detail } : {}),
     });
-    try {
-      await this.#db.insert(authEvents).values(row);
-    } catch (err) {
-      this.#log({ level: 'error', msg: 'audit event not stored', event: row.type, ...errorSummary(err) });
-    }
   }
 
   /** One page of events matching `filter`, newest first, and how many match in all. */

@@ -36,6 +36,8 @@ export interface LoginAttempt {
   via: 'api' | 'admin';
   /** A further condition on the account (the admin needs staff): the refusal kind, or undefined. */
   require?: ((user: User) => string | undefined) | undefined;
+  /** False: the caller records the login's time itself, with its token (UserStore.lastLoginUpdate). */
+  recordTime?: boolean;
 }
 
 /** A refused login: the reason kind, for the caller's own answer (never told to the client as such). */
@@ -64,7 +66,7 @@ export async function checkLogin(deps: LoginDeps, attempt: LoginAttempt): Promis
     throw err;
   }
   const refusal: LoginRefusal | string | undefined =
-    (await deps.users.checkLogin(account, attempt.password)) ??
+    (await deps.users.checkLogin(account, attempt.password, { recordTime: attempt.recordTime })) ??
     (account && attempt.require ? attempt.require(account) : undefined);
   if (refusal || !account) {
     await record(refusal ?? 'unknown_user');

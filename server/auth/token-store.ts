@@ -16,7 +16,7 @@
  * Lookups go through the verify cache when one is given (see verify-cache.ts): a busy key costs no
  * database round trip, and every write here that ends a token forgets it there at once.
  */
-import { and, asc, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, ne, type SQLWrapper, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/open.ts';
 import { type Token, tokens, users } from '../db/schema.ts';
@@ -65,6 +65,14 @@ export interface IssueOptions {
   scopes?: readonly string[] | null;
   /** Its own lifetime; omitted: TOKEN_TTL and TOKEN_MAX_TTL like a login. */
   lifetime?: TokenLifetime;
+  /**
+   * Writes stored with the token, all or none (a login's time and its audit event; see
+   * {@link UserStore.lastLoginUpdate} and {@link EventStore.prepare}): each a data-modifying statement,
+   * not yet run. Without a per-user limit they go in the token's own statement, as CTEs, so a login
+   * pays one round trip for all of them (on a loaded host each round trip costs the event loop more
+   * than building the statement); with one, in its transaction.
+   */
+  alongside?: (token: Token) => readonly SQLWrapper[];
 }
 
 /** Thrown by {@link TokenStore.issue} when the per-user limit is reached under the `reject` policy. */
@@ -149,7 +157,7 @@ export class TokenStore {
     now = new Date(),
   ): Promise<{ key: string; token: Token }> {
     const limit = this.#policy.TOKEN_LIMIT_PER_USER;
-    const insert = async (db: Pick<Database, 'insert'>) => {
+    const insert = async (db: Pick<Database, 'insert' | 'execute'>) => {
       const key = makeKey();
       const lifetime = options.lifetime;
       const own = {
@@ -158,20 +166,29 @@ export class TokenStore {
         idleTtl: lifetime?.idleTtl ?? null,
         maxExpiresAt: lifetime?.maxExpiresAt ?? null,
       };
-      const [token] = await db
-        .insert(tokens)
-        .values({
-          id: newTokenId(),
-          userId,
-          digest: digestKey(key),
-          prefix: displayPrefix(key),
-          label: label.slice(0, 200),
-          ...own,
-          scopes: options.scopes ? [...options.scopes] : null,
-          expiresAt: tokenExpiry(own, now, this.#policy),
-        })
-        .returning();
-      return { key, token: token as Token };
+      const row = {
+        id: newTokenId(),
+        userId,
+        digest: digestKey(key),
+        prefix: displayPrefix(key),
+        label: label.slice(0, 200),
+        ...own,
+        scopes: options.scopes ? [...options.scopes] : null,
+        expiresAt: tokenExpiry(own, now, this.#policy),
+      };
+      if (!options.alongside) {
+        const [token] = await db.insert(tokens).values(row).returning();
+        return { key, token: token as Token };
+      }
+      // The row is known in full here (no column is left to a default but last_used_at, null), so the
+      // combined statement needs no RETURNING, whose rows each driver would shape its own way.
+      const token: Token = { ...row, lastUsedAt: null };
+      const ctes = sql.join(
+        options.alongside(token).map((write, i) => sql`${sql.raw(`alongside_${i}`)} as ${write}`),
+        sql`, `,
+      );
+      await db.execute(sql`with ${ctes} ${db.insert(tokens).values(row).getSQL()}`);
+      return { key, token };
     };
     // Without a per-user limit the insert is the whole write: one statement, no transaction (two round
     // trips fewer on every login).

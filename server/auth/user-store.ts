@@ -3,7 +3,7 @@
  * User rows: lookup by username (case-insensitive) or e-mail, creation, updates, password changes, and
  * the credential check used by every login path (REST, admin form, CLI).
  */
-import { eq, like, sql } from 'drizzle-orm';
+import { eq, like, type SQLWrapper, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { Database } from '../db/open.ts';
 import { type User, users } from '../db/schema.ts';
@@ -150,19 +150,35 @@ export class UserStore {
   /**
    * Checks a login's password against the account found (or none) in the same work whatever its stored
    * hash is (see verifyInEqualWork), so timing tells nobody which accounts exist or were imported.
-   * On success, upgrades a legacy or weaker hash and records the login time.
+   * On success, upgrades a legacy or weaker hash and records the login time, unless `recordTime` is
+   * false: the caller then writes {@link lastLoginUpdate} itself, with the login's token.
    */
-  async checkLogin(user: User | undefined, password: string): Promise<LoginRefusal | undefined> {
+  async checkLogin(
+    user: User | undefined,
+    password: string,
+    { recordTime = true }: { recordTime?: boolean } = {},
+  ): Promise<LoginRefusal | undefined> {
     const ok = await verifyInEqualWork(password, user?.password, await this.#legacyIterations());
     if (!user) return 'unknown_user';
     if (!ok) return 'bad_password';
     if (!user.isActive) return 'inactive';
-    const changes: Partial<User> = { lastLogin: new Date() };
+    const changes: Partial<User> = recordTime ? { lastLogin: new Date() } : {};
     if (needsRehash(user.password)) changes.password = await hashPassword(password);
-    await this.#db.update(users).set(changes).where(eq(users.id, user.id));
+    if (changes.lastLogin || changes.password)
+      await this.#db.update(users).set(changes).where(eq(users.id, user.id));
     // An upgraded PBKDF2 hash may have been the most expensive one: read the figure again soon.
     if (changes.password && pbkdf2Iterations(user.password)) this.#legacyWork = undefined;
     return undefined;
+  }
+
+  /** Records a login's time on its own (when it could not be written with the login's token). */
+  async recordLoginTime(userId: number, at: Date): Promise<void> {
+    await this.#db.execute(this.lastLoginUpdate(userId, at));
+  }
+
+  /** The UPDATE that records a login's time, not yet run (for TokenStore.issue's `alongside`). */
+  lastLoginUpdate(userId: number, at: Date): SQLWrapper {
+    return this.#db.update(users).set({ lastLogin: at }).where(eq(users.id, userId));
   }
 
   /**

@@ -3,9 +3,9 @@
  * says), never hold a secret, are listed for staff (filters, paging) and for each user (their own),
  * are purged after AUDIT_RETENTION, never come from the token check, and never fail a request.
  */
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { authEvents } from '../../server/db/schema.ts';
+import { authEvents, tokens, users } from '../../server/db/schema.ts';
 import { type TestApp, testApp } from '../support/app.ts';
 import { resetDatabase } from '../support/db.ts';
 
@@ -83,13 +83,44 @@ describe('recording', () => {
     expect((await rows()).length).toBe(before);
   });
 
+  it.each([
+    ['no per-user token limit (one statement)', {}],
+    ['a per-user token limit (its transaction)', { TOKEN_LIMIT_PER_USER: '3' }],
+  ])("writes a login's token, last-login time and event together, with %s", async (_, env) => {
+    t = await testApp({ LOG_REQUESTS: 'false', ...env });
+    const before = new Date();
+    const res = await login('alice', PASSWORD);
+    expect(res.status).toBe(200);
+    const { key } = (await res.json()) as { key: string };
+    expect((await t.call('GET', '/test_auth/', { token: key })).status).toBe(200);
+    const [token] = await t.services.db.select().from(tokens).where(eq(tokens.userId, aliceId));
+    const event = (await rows()).find((e) => e.type === 'login' && e.outcome === 'success');
+    expect(event?.targetTokenId).toBe(token?.id);
+    expect(event?.at.getTime()).toBe(token?.createdAt.getTime());
+    const [alice] = await t.services.db.select().from(users).where(eq(users.id, aliceId));
+    expect(alice?.lastLogin?.getTime()).toBe(token?.createdAt.getTime());
+    expect(alice?.lastLogin?.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    const line = t.logged.find((l) => l.msg === 'auth event' && l.outcome === 'success');
+    expect(line).toMatchObject({ event: 'login', token: token?.id, user: aliceId });
+  });
+
   it('never fails the request when the event cannot be stored, and logs that', async () => {
     await t.services.db.execute(sql`alter table auth_events rename to auth_events_away`);
+    let key = '';
     try {
-      expect((await login('alice', PASSWORD)).status).toBe(200);
+      const res = await login('alice', PASSWORD);
+      expect(res.status).toBe(200);
+      key = ((await res.json()) as { key: string }).key;
     } finally {
       await t.services.db.execute(sql`alter table auth_events_away rename to auth_events`);
     }
+    // The statement that writes the token with its event failed as a whole: the login then wrote them
+    // one by one, so it holds one token (the one it answered with) and its time.
+    const held = await t.services.db.select().from(tokens).where(eq(tokens.userId, aliceId));
+    expect(held).toHaveLength(1);
+    expect((await t.call('GET', '/test_auth/', { token: key })).status).toBe(200);
+    const [alice] = await t.services.db.select().from(users).where(eq(users.id, aliceId));
+    expect(alice?.lastLogin).toBeInstanceOf(Date);
     expect(t.logged).toContainEqual(
       expect.objectContaining({
         level: 'error',

@@ -10,13 +10,13 @@ import { eventOrigin } from '../../auth/events.ts';
 import { checkLogin } from '../../auth/login.ts';
 import { passwordHashing } from '../../auth/passwords.ts';
 import { clearSessionCookies, csrfPolicy, requestSession, startSession } from '../../auth/session-cookies.ts';
-import { TokenLimitError } from '../../auth/token-store.ts';
 import { ApiError, MESSAGES } from '../../errors.ts';
 import type { AppEnv, Services } from '../../services.ts';
 import { type AppRouteHandler, currentUser, validBody } from '../factory.ts';
 import { publicUser } from '../schemas.ts';
 import type { login, logout, logoutAll } from './auth.routes.ts';
 import { LoginBody } from './auth.routes.ts';
+import { issueLoginToken } from './login-token.ts';
 import { labelFromUserAgent } from './user-agent.ts';
 
 /** Handlers of the auth area, bound to the app's services. */
@@ -72,34 +72,12 @@ export function authHandlers(services: Services) {
         ip: services.clientIp(c),
         origin,
         via: 'api',
+        recordTime: false,
       });
       if (!user) throw ApiError.validation({ non_field_errors: [MESSAGES.badCredentials] });
       void services.purger.kick();
       const label = body.label?.trim() || labelFromUserAgent(c.req.header('user-agent'));
-      let issued: Awaited<ReturnType<Services['tokens']['issue']>>;
-      try {
-        issued = await services.tokens.issue(user.id, label, { scopes });
-      } catch (err) {
-        if (err instanceof TokenLimitError) {
-          await services.events.record({
-            type: 'login',
-            outcome: 'failure',
-            user: user.id,
-            ...origin,
-            detail: { reason: 'token_limit', via: 'api' },
-          });
-        }
-        throw err;
-      }
-      await services.events.record({
-        type: 'login',
-        outcome: 'success',
-        actor: user.id,
-        user: user.id,
-        token: issued.token.id,
-        ...origin,
-        detail: { via: 'api', label: issued.token.label, session: sessionLogin, scopes },
-      });
+      const issued = await issueLoginToken(services, user, { label, scopes, origin, session: sessionLogin });
       if (sessionLogin) await startSession(c, services, user.id);
       return c.json(
         {
