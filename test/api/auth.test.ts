@@ -116,6 +116,16 @@ describe('login: body formats', () => {
     await expectLoggedIn(await postJson({ email: 'mail@example.com', password: PASSWORD }), 'mail');
   });
 
+  it('logs nobody in by an e-mail two users share, whichever password is sent', async () => {
+    await t.user('first', PASSWORD, { email: 'shared@example.com' });
+    await t.user('second', 'another-password-42', { email: 'Shared@Example.com' });
+    for (const password of [PASSWORD, 'another-password-42']) {
+      const res = await postJson({ email: 'shared@example.com', password });
+      expect(res.status).toBe(400);
+    }
+    await expectLoggedIn(await postJson({ username: 'second', password: 'another-password-42' }), 'second');
+  });
+
   it('names the token from the label, or from the User-Agent', async () => {
     await postJson({ username: 'bench', password: PASSWORD, label: 'laptop' });
     await postJson(
