@@ -47,6 +47,19 @@ export class DuplicateUserError extends Error {
   }
 }
 
+/**
+ * Users whose `column` equals the placeholder of the same name case-insensitively (the lower() indexes),
+ * at most `limit`, as a prepared query.
+ */
+function byLowerCase(db: Database, column: 'username' | 'email', limit: number) {
+  return db
+    .select()
+    .from(users)
+    .where(sql`lower(${users[column]}) = lower(${sql.placeholder(column)})`)
+    .limit(limit)
+    .prepare(`latchkey_user_by_${column}`);
+}
+
 /** User data access bound to one database. */
 export class UserStore {
   readonly #db: Database;
@@ -61,18 +74,8 @@ export class UserStore {
   constructor(db: Database, cache?: Pick<VerifyCache, 'forgetUser'>) {
     this.#db = db;
     this.#cache = cache;
-    this.#byUsername = db
-      .select()
-      .from(users)
-      .where(sql`lower(${users.username}) = lower(${sql.placeholder('username')})`)
-      .limit(1)
-      .prepare('latchkey_user_by_username');
-    this.#byEmail = db
-      .select()
-      .from(users)
-      .where(sql`lower(${users.email}) = lower(${sql.placeholder('email')})`)
-      .limit(2)
-      .prepare('latchkey_user_by_email');
+    this.#byUsername = byLowerCase(db, 'username', 1);
+    this.#byEmail = byLowerCase(db, 'email', 2);
   }
 
   /** The user with this username, compared case-insensitively. */
