@@ -5,10 +5,12 @@
  * instead of three. On a loaded host a round trip costs the event loop more than building its statement
  * does (scripts/bench/README.md, the login storm), and the event loop is what token checks share with
  * logins. If that statement fails for a reason other than the database being unavailable (the audit
- * table, say), the writes are made one by one as before, so a failed audit write never fails a login.
+ * table, say), the writes are made one by one as before, so a failed audit write never fails a login;
+ * a warning says so (the combined statement's own failure would otherwise go unseen).
  */
 import type { EventOrigin, NewEvent } from '../../auth/events.ts';
 import { TokenLimitError } from '../../auth/token-store.ts';
+import { errorSummary } from '../../db/errors.ts';
 import { isDatabaseUnavailable } from '../../db/failures.ts';
 import type { Token, User } from '../../db/schema.ts';
 import type { Services } from '../../services.ts';
@@ -24,11 +26,11 @@ export interface LoginToken {
 
 /** Issues a logged-in user's token and records the login; the key is returned once, with the row. */
 export async function issueLoginToken(
-  services: Pick<Services, 'tokens' | 'users' | 'events'>,
+  services: Pick<Services, 'tokens' | 'users' | 'events' | 'log'>,
   user: User,
   login: LoginToken,
 ): Promise<{ key: string; token: Token }> {
-  const { tokens, users, events } = services;
+  const { tokens, users, events, log } = services;
   const now = new Date();
   const success = (token: Token): NewEvent => ({
     type: 'login',
@@ -58,6 +60,7 @@ export async function issueLoginToken(
       });
     }
     if (err instanceof TokenLimitError || isDatabaseUnavailable(err)) throw err;
+    log({ level: 'warn', msg: 'login writes made one by one', ...errorSummary(err) });
     const issued = await tokens.issue(user.id, login.label, { scopes: login.scopes }, now);
     await users.recordLoginTime(user.id, now);
     await events.record(success(issued.token), now);
