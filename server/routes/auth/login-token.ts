@@ -58,8 +58,9 @@ export async function issueLoginToken(
         ...login.origin,
         detail: { reason: 'token_limit', via: 'api' },
       });
+      throw err;
     }
-    if (err instanceof TokenLimitError || isDatabaseUnavailable(err)) throw err;
+    if (isDatabaseUnavailable(err)) throw err;
     log({ level: 'warn', msg: 'login writes made one by one', ...errorSummary(err) });
     const issued = await tokens.issue(user.id, login.label, { scopes: login.scopes }, now);
     await users.recordLoginTime(user.id, now);
