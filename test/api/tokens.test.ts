@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { tokens, users } from '../../server/db/schema.ts';
+import { authEvents, tokens, users } from '../../server/db/schema.ts';
 import { MESSAGES } from '../../server/errors.ts';
 import { type TestApp, testApp } from '../support/app.ts';
 import { resetDatabase } from '../support/db.ts';
@@ -210,6 +210,12 @@ describe('TOKEN_LIMIT_PER_USER', () => {
       expect(await res.json()).toEqual({ detail: 'Maximum amount of tokens allowed per user exceeded.' });
     }
     expect(await t.services.tokens.list(alice.id)).toHaveLength(2);
+    // Each refusal is in the audit trail as a failed login with its reason, and no success past the two.
+    const logins = await t.services.db.select().from(authEvents).where(eq(authEvents.type, 'login'));
+    expect(logins.filter((e) => e.outcome === 'failure' && e.detail?.reason === 'token_limit')).toHaveLength(
+      12,
+    );
+    expect(logins.filter((e) => e.outcome === 'success')).toHaveLength(2);
     await t.call('POST', '/rest-auth/logout/', { token: first });
     expect(await status(await t.login('alice', alice.password))).toBe(200);
   });
